@@ -1,0 +1,569 @@
+//! Configuration: defaults in code < optional `waqup.toml` < `WAQUP_*` environment.
+//!
+//! Loading is pure (the environment is passed in as a lookup function) so every layer
+//! and every error message is unit-tested. I/O that depends on the result, such as
+//! reading or creating the JWT secret file, happens in `startup`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The file read when `--config` is not given, if it exists in the working directory.
+pub const DEFAULT_CONFIG_FILE: &str = "waqup.toml";
+
+/// Default rate limit per user (or per IP when anonymous), requests per minute.
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 300;
+/// Default largest accepted JSON body.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+/// Default size of the database connection pool.
+pub const DEFAULT_DB_MAX_CONNECTIONS: u32 = 16;
+/// Default grace period for in-flight requests on SIGTERM.
+pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 30;
+
+/// The effective configuration of one process.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address the HTTP server binds (`host:port`; port 0 picks a free one).
+    pub bind: String,
+    /// Where the embedded defaults keep their files (SQLite database, secrets, blobs).
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`.
+    pub database_url: DatabaseUrl,
+    /// Redis for caches, rate limits and (later) session state; `None` keeps them in-process.
+    pub redis_url: Option<SecretUrl>,
+    /// Prefix for every Redis key, so several deployments (or test runs) can share a server.
+    pub redis_key_prefix: String,
+    /// HMAC secret for access tokens; `None` means "generate and keep in the data dir" (SQLite only).
+    pub jwt_secret: Option<SecretString>,
+    pub log_format: LogFormat,
+    /// `tracing` filter directives, e.g. `info` or `waqup=debug,sqlx=warn`.
+    pub log_filter: String,
+    /// Requests per minute per user (per IP when anonymous); 0 disables rate limiting.
+    pub rate_limit_per_minute: u32,
+    /// Origins allowed by CORS; empty allows none, `*` allows any.
+    pub cors_origins: Vec<String>,
+    /// Use the first `X-Forwarded-For` address as the client IP (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    pub max_body_bytes: usize,
+    pub db_max_connections: u32,
+    /// HTTP worker threads; `None` uses one per core.
+    pub workers: Option<usize>,
+    pub shutdown_timeout_secs: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "pretty" => Ok(Self::Pretty),
+            "json" => Ok(Self::Json),
+            other => Err(format!("expected `pretty` or `json`, got `{other}`")),
+        }
+    }
+}
+
+/// Which relational store a database URL selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreKind {
+    Sqlite,
+    Postgres,
+}
+
+impl StoreKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreKind::Sqlite => "sqlite",
+            StoreKind::Postgres => "postgres",
+        }
+    }
+}
+
+/// A URL that may carry a password: `Debug` and `Display` mask it.
+#[derive(Clone)]
+pub struct SecretUrl(SecretString);
+
+impl SecretUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(SecretString::from(url.into()))
+    }
+
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Display for SecretUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact_url_password(self.expose()))
+    }
+}
+
+impl fmt::Debug for SecretUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{self}\"")
+    }
+}
+
+/// The database URL, checked to select a supported store.
+#[derive(Clone, Debug)]
+pub struct DatabaseUrl {
+    url: SecretUrl,
+    kind: StoreKind,
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        let kind = if url.starts_with("sqlite:") {
+            StoreKind::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            StoreKind::Postgres
+        } else {
+            return Err(format!(
+                "unsupported database URL `{}`: use `sqlite://PATH` or `postgres://...`",
+                redact_url_password(url)
+            ));
+        };
+        Ok(Self {
+            url: SecretUrl::new(url),
+            kind,
+        })
+    }
+
+    pub fn kind(&self) -> StoreKind {
+        self.kind
+    }
+
+    pub fn expose(&self) -> &str {
+        self.url.expose()
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.url.fmt(f)
+    }
+}
+
+/// Replaces the password of `scheme://user:password@host` (and of a `password=` query
+/// parameter) with `***`.
+pub fn redact_url_password(url: &str) -> String {
+    redact_query_password(&redact_userinfo_password(url))
+}
+
+fn redact_query_password(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let masked: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", masked.join("&"))
+}
+
+fn redact_userinfo_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_owned();
+    };
+    let userinfo = &authority[..at];
+    let masked = match userinfo.find(':') {
+        Some(colon) => format!("{}:***", &userinfo[..colon]),
+        None if userinfo.is_empty() => String::new(),
+        // `redis://secret@host` carries the password alone.
+        None if url.starts_with("redis") => "***".to_owned(),
+        None => userinfo.to_owned(),
+    };
+    format!("{}{}@{}", &url[..scheme_end + 3], masked, &rest[at + 1..])
+}
+
+/// A configuration problem, reported before anything starts.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    ReadFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid config file {path}: {message}")]
+    ParseFile { path: PathBuf, message: String },
+    #[error("invalid value for {key}: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+/// One layer of settings; unset fields fall through to the layer below.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Layer {
+    bind: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    redis_url: Option<String>,
+    redis_key_prefix: Option<String>,
+    jwt_secret: Option<String>,
+    log_format: Option<LogFormat>,
+    log: Option<String>,
+    rate_limit_per_minute: Option<u32>,
+    cors_origins: Option<Vec<String>>,
+    trust_forwarded_for: Option<bool>,
+    max_body_bytes: Option<usize>,
+    db_max_connections: Option<u32>,
+    workers: Option<usize>,
+    shutdown_timeout_secs: Option<u64>,
+}
+
+impl Layer {
+    /// Fields of `top` win over fields of `self`.
+    fn overlay(self, top: Layer) -> Layer {
+        Layer {
+            bind: top.bind.or(self.bind),
+            data_dir: top.data_dir.or(self.data_dir),
+            database_url: top.database_url.or(self.database_url),
+            redis_url: top.redis_url.or(self.redis_url),
+            redis_key_prefix: top.redis_key_prefix.or(self.redis_key_prefix),
+            jwt_secret: top.jwt_secret.or(self.jwt_secret),
+            log_format: top.log_format.or(self.log_format),
+            log: top.log.or(self.log),
+            rate_limit_per_minute: top.rate_limit_per_minute.or(self.rate_limit_per_minute),
+            cors_origins: top.cors_origins.or(self.cors_origins),
+            trust_forwarded_for: top.trust_forwarded_for.or(self.trust_forwarded_for),
+            max_body_bytes: top.max_body_bytes.or(self.max_body_bytes),
+            db_max_connections: top.db_max_connections.or(self.db_max_connections),
+            workers: top.workers.or(self.workers),
+            shutdown_timeout_secs: top.shutdown_timeout_secs.or(self.shutdown_timeout_secs),
+        }
+    }
+
+    fn from_toml(path: &Path, text: &str) -> Result<Layer, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::ParseFile {
+            path: path.to_owned(),
+            message: e.message().to_owned(),
+        })
+    }
+
+    /// Reads `WAQUP_*` variables; empty values count as unset.
+    fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, ConfigError> {
+        let get = |key: &str| env(key).filter(|v| !v.trim().is_empty());
+        Ok(Layer {
+            bind: get("WAQUP_BIND"),
+            data_dir: get("WAQUP_DATA_DIR").map(PathBuf::from),
+            database_url: get("WAQUP_DATABASE_URL"),
+            redis_url: get("WAQUP_REDIS_URL"),
+            redis_key_prefix: get("WAQUP_REDIS_KEY_PREFIX"),
+            jwt_secret: get("WAQUP_JWT_SECRET"),
+            log_format: parse_env(&get, "WAQUP_LOG_FORMAT")?,
+            log: get("WAQUP_LOG"),
+            rate_limit_per_minute: parse_env(&get, "WAQUP_RATE_LIMIT_PER_MINUTE")?,
+            cors_origins: get("WAQUP_CORS_ORIGINS").map(|v| split_list(&v)),
+            trust_forwarded_for: parse_env(&get, "WAQUP_TRUST_FORWARDED_FOR")?,
+            max_body_bytes: parse_env(&get, "WAQUP_MAX_BODY_BYTES")?,
+            db_max_connections: parse_env(&get, "WAQUP_DB_MAX_CONNECTIONS")?,
+            workers: parse_env(&get, "WAQUP_WORKERS")?,
+            shutdown_timeout_secs: parse_env(&get, "WAQUP_SHUTDOWN_TIMEOUT_SECS")?,
+        })
+    }
+}
+
+fn parse_env<T>(
+    get: &dyn Fn(&str) -> Option<String>,
+    key: &'static str,
+) -> Result<Option<T>, ConfigError>
+where
+    T: std::str::FromStr,
+    T::Err: fmt::Display,
+{
+    get(key)
+        .map(|raw| {
+            raw.trim().parse::<T>().map_err(|e| ConfigError::Invalid {
+                key,
+                message: format!("`{raw}`: {e}"),
+            })
+        })
+        .transpose()
+}
+
+fn split_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Where the configuration file comes from.
+pub enum ConfigFile<'a> {
+    /// `--config FILE`: must exist.
+    Explicit(&'a Path),
+    /// `waqup.toml` in the working directory, read when present.
+    Default,
+}
+
+impl Config {
+    /// Loads the configuration of this process from its file and environment.
+    pub fn load(file: ConfigFile<'_>) -> Result<Config, ConfigError> {
+        let (path, required) = match file {
+            ConfigFile::Explicit(path) => (path.to_owned(), true),
+            ConfigFile::Default => (PathBuf::from(DEFAULT_CONFIG_FILE), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => return Err(ConfigError::ReadFile { path, source }),
+        };
+        let file = text.map(|text| (path, text));
+        Self::from_sources(
+            file.as_ref().map(|(p, t)| (p.as_path(), t.as_str())),
+            &|key| std::env::var(key).ok(),
+        )
+    }
+
+    /// Builds the configuration from a file's text and an environment lookup.
+    pub fn from_sources(
+        file: Option<(&Path, &str)>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let file_layer = match file {
+            Some((path, text)) => Layer::from_toml(path, text)?,
+            None => Layer::default(),
+        };
+        Self::finish(file_layer.overlay(Layer::from_env(env)?))
+    }
+
+    fn finish(layer: Layer) -> Result<Config, ConfigError> {
+        let data_dir = layer.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
+        let database_url = match layer.database_url {
+            Some(url) => DatabaseUrl::parse(&url).map_err(|message| ConfigError::Invalid {
+                key: "WAQUP_DATABASE_URL",
+                message,
+            })?,
+            None => {
+                DatabaseUrl::parse(&format!("sqlite://{}", data_dir.join("waqup.db").display()))
+                    .expect("a sqlite URL always parses")
+            }
+        };
+        let redis_url = layer
+            .redis_url
+            .map(|url| {
+                if url.starts_with("redis://") || url.starts_with("rediss://") {
+                    Ok(SecretUrl::new(url))
+                } else {
+                    Err(ConfigError::Invalid {
+                        key: "WAQUP_REDIS_URL",
+                        message: format!(
+                            "`{}` is not a redis:// or rediss:// URL",
+                            redact_url_password(&url)
+                        ),
+                    })
+                }
+            })
+            .transpose()?;
+        let max_body_bytes = layer.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
+        if max_body_bytes < 1024 {
+            return Err(ConfigError::Invalid {
+                key: "WAQUP_MAX_BODY_BYTES",
+                message: "must be at least 1024".into(),
+            });
+        }
+        let db_max_connections = layer
+            .db_max_connections
+            .unwrap_or(DEFAULT_DB_MAX_CONNECTIONS);
+        if db_max_connections == 0 {
+            return Err(ConfigError::Invalid {
+                key: "WAQUP_DB_MAX_CONNECTIONS",
+                message: "must be at least 1".into(),
+            });
+        }
+        if layer.workers == Some(0) {
+            return Err(ConfigError::Invalid {
+                key: "WAQUP_WORKERS",
+                message: "must be at least 1".into(),
+            });
+        }
+        Ok(Config {
+            bind: layer.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            data_dir,
+            database_url,
+            redis_url,
+            redis_key_prefix: layer.redis_key_prefix.unwrap_or_default(),
+            jwt_secret: layer.jwt_secret.map(SecretString::from),
+            log_format: layer.log_format.unwrap_or(LogFormat::Pretty),
+            log_filter: layer.log.unwrap_or_else(|| "info".to_owned()),
+            rate_limit_per_minute: layer
+                .rate_limit_per_minute
+                .unwrap_or(DEFAULT_RATE_LIMIT_PER_MINUTE),
+            cors_origins: layer.cors_origins.unwrap_or_default(),
+            trust_forwarded_for: layer.trust_forwarded_for.unwrap_or(false),
+            max_body_bytes,
+            db_max_connections,
+            workers: layer.workers,
+            shutdown_timeout_secs: layer
+                .shutdown_timeout_secs
+                .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_select_the_embedded_store() {
+        let config = Config::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(config.bind, "127.0.0.1:8080");
+        assert_eq!(config.data_dir, PathBuf::from("./data"));
+        assert_eq!(config.database_url.kind(), StoreKind::Sqlite);
+        assert_eq!(config.database_url.expose(), "sqlite://./data/waqup.db");
+        assert!(config.redis_url.is_none());
+        assert!(config.jwt_secret.is_none());
+        assert_eq!(config.log_format, LogFormat::Pretty);
+        assert_eq!(config.rate_limit_per_minute, DEFAULT_RATE_LIMIT_PER_MINUTE);
+        assert!(config.cors_origins.is_empty());
+    }
+
+    #[test]
+    fn env_wins_over_file_which_wins_over_defaults() {
+        let file = r#"
+            bind = "0.0.0.0:9000"
+            rate_limit_per_minute = 10
+            log_format = "json"
+            cors_origins = ["https://a.example"]
+        "#;
+        let config = Config::from_sources(
+            Some((Path::new("waqup.toml"), file)),
+            &env(&[
+                ("WAQUP_RATE_LIMIT_PER_MINUTE", "0"),
+                ("WAQUP_CORS_ORIGINS", "https://b.example, https://c.example"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.bind, "0.0.0.0:9000");
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.rate_limit_per_minute, 0);
+        assert_eq!(
+            config.cors_origins,
+            vec!["https://b.example", "https://c.example"]
+        );
+    }
+
+    #[test]
+    fn data_dir_moves_the_default_database() {
+        let config =
+            Config::from_sources(None, &env(&[("WAQUP_DATA_DIR", "/var/lib/waqup")])).unwrap();
+        assert_eq!(
+            config.database_url.expose(),
+            "sqlite:///var/lib/waqup/waqup.db"
+        );
+    }
+
+    #[test]
+    fn postgres_url_selects_postgres() {
+        let config = Config::from_sources(
+            None,
+            &env(&[("WAQUP_DATABASE_URL", "postgres://u:pw@db:5432/waqup")]),
+        )
+        .unwrap();
+        assert_eq!(config.database_url.kind(), StoreKind::Postgres);
+    }
+
+    #[test]
+    fn empty_env_values_count_as_unset() {
+        let config = Config::from_sources(None, &env(&[("WAQUP_REDIS_URL", "")])).unwrap();
+        assert!(config.redis_url.is_none());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "WAQUP_RATE_LIMIT_PER_MINUTE",
+                "lots",
+                "WAQUP_RATE_LIMIT_PER_MINUTE",
+            ),
+            ("WAQUP_LOG_FORMAT", "xml", "WAQUP_LOG_FORMAT"),
+            ("WAQUP_DATABASE_URL", "mysql://x", "WAQUP_DATABASE_URL"),
+            ("WAQUP_REDIS_URL", "http://x", "WAQUP_REDIS_URL"),
+            ("WAQUP_MAX_BODY_BYTES", "10", "WAQUP_MAX_BODY_BYTES"),
+            ("WAQUP_WORKERS", "0", "WAQUP_WORKERS"),
+        ];
+        for (key, value, expected) in cases {
+            let err = Config::from_sources(None, &env(&[(key, value)])).unwrap_err();
+            assert!(err.to_string().contains(expected), "{key}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        let err = Config::from_sources(Some((Path::new("w.toml"), "bnid = \"x\"")), &env(&[]))
+            .unwrap_err();
+        assert!(err.to_string().contains("bnid"), "{err}");
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug() {
+        let config = Config::from_sources(
+            None,
+            &env(&[
+                ("WAQUP_JWT_SECRET", "super-secret-signing-key-0123456789"),
+                ("WAQUP_DATABASE_URL", "postgres://app:hunter2@db/waqup"),
+                ("WAQUP_REDIS_URL", "redis://:redispw@cache:6379"),
+            ]),
+        )
+        .unwrap();
+        let debug = format!("{config:?}");
+        for secret in ["super-secret-signing-key", "hunter2", "redispw"] {
+            assert!(!debug.contains(secret), "{secret} leaked: {debug}");
+        }
+        assert!(debug.contains("postgres://app:***@db/waqup"), "{debug}");
+    }
+
+    #[test]
+    fn url_passwords_are_masked() {
+        let cases = [
+            ("postgres://u:p@h/db", "postgres://u:***@h/db"),
+            ("postgres://u@h/db", "postgres://u@h/db"),
+            ("redis://:pw@h:6379", "redis://:***@h:6379"),
+            ("redis://pw@h:6379", "redis://***@h:6379"),
+            ("sqlite://./data/waqup.db", "sqlite://./data/waqup.db"),
+            (
+                "postgres://h/db?sslmode=disable&password=pw",
+                "postgres://h/db?sslmode=disable&password=***",
+            ),
+            (
+                "postgres://u:p@h/db?password=pw",
+                "postgres://u:***@h/db?password=***",
+            ),
+        ];
+        for (url, masked) in cases {
+            assert_eq!(redact_url_password(url), masked, "{url}");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! HTTP routes, one module per area. [`routes`] is the whole URL map.
+
+pub mod auth;
+pub mod credits;
+mod extract;
+pub mod health;
+pub mod middleware;
+pub mod openapi;
+pub mod users;
+
+use actix_web::{HttpResponse, web};
+
+use crate::error::ApiError;
+
+pub use extract::{json_config, path_config, query_config};
+
+/// Every route of the application.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
+        .service(web::resource("/readyz").route(web::get().to(health::readyz)))
+        .service(web::resource("/metrics").route(web::get().to(health::metrics)))
+        .service(openapi::docs())
+        .service(web::resource("/api/docs").route(web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("location", "/api/docs/"))
+                .finish()
+        })))
+        .service(
+            web::scope("/api/v1")
+                .service(web::resource("/auth/register").route(web::post().to(auth::register)))
+                .service(web::resource("/auth/login").route(web::post().to(auth::login)))
+                .service(web::resource("/auth/refresh").route(web::post().to(auth::refresh)))
+                .service(web::resource("/auth/logout").route(web::post().to(auth::logout)))
+                .service(
+                    web::resource("/users/me")
+                        .route(web::get().to(users::get_me))
+                        .route(web::put().to(users::update_me)),
+                )
+                .service(
+                    web::resource("/users/me/password")
+                        .route(web::post().to(users::change_password)),
+                )
+                .service(web::resource("/credits/balance").route(web::get().to(credits::balance)))
+                .service(
+                    web::resource("/credits/transactions")
+                        .route(web::get().to(credits::transactions)),
+                ),
+        );
+}
+
+/// Unknown routes.
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::from_status(
+        actix_web::http::StatusCode::NOT_FOUND,
+    ))
+}

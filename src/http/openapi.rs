@@ -1,0 +1,60 @@
+//! The OpenAPI 3 document, generated from the handlers, and its browsable UI.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::{auth, credits, health, users};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "waQup engine",
+        description = "Voice-first wellness engine. Every error answers \
+            `{\"error\": {\"code\", \"message\", \"details\"}}` with a stable `code`."
+    ),
+    paths(
+        health::healthz,
+        health::readyz,
+        health::metrics,
+        auth::register,
+        auth::login,
+        auth::refresh,
+        auth::logout,
+        users::get_me,
+        users::update_me,
+        users::change_password,
+        credits::balance,
+        credits::transactions,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Accounts and tokens"),
+        (name = "users", description = "The caller's profile"),
+        (name = "credits", description = "Credit balance and ledger"),
+        (name = "operations", description = "Health, readiness, metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// `/api/docs/` (the UI) and `/api/docs/openapi.json`.
+pub fn docs() -> SwaggerUi {
+    SwaggerUi::new("/api/docs/{_:.*}").url("/api/docs/openapi.json", ApiDoc::openapi())
+}

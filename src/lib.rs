@@ -1,0 +1,19 @@
+//! waQup engine: a voice-first wellness backend.
+//!
+//! `waqup serve` runs everything; see `README.md` for the two commands and
+//! `docs/architecture.md` for how the parts fit.
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod cache;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod ratelimit;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+pub mod time;

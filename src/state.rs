@@ -1,0 +1,21 @@
+//! What every handler can reach: `web::Data<AppState>`.
+
+use std::sync::Arc;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+
+use crate::auth::Accounts;
+use crate::cache::Cache;
+use crate::config::Config;
+use crate::ratelimit::RateLimiter;
+use crate::store::Repository;
+
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Arc<dyn Repository>,
+    pub cache: Arc<dyn Cache>,
+    pub accounts: Accounts,
+    /// `None` when rate limiting is disabled (`WAQUP_RATE_LIMIT_PER_MINUTE=0`).
+    pub limiter: Option<Arc<dyn RateLimiter>>,
+    pub metrics: PrometheusHandle,
+}

@@ -1,0 +1,156 @@
+//! The relational store: one [`Repository`] trait, implemented for PostgreSQL and SQLite.
+//!
+//! The SQL both dialects agree on is written once in [`sql`] and runs on either backend
+//! through sqlx; what differs (connection options, migrations, how a write transaction
+//! starts) lives in [`postgres`] and [`sqlite`]. Every repository error is one of
+//! [`StoreError`]'s three arms and is mapped to HTTP in one place.
+
+mod models;
+mod postgres;
+mod sql;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::config::{Config, StoreKind};
+use crate::domain::{LedgerType, PageRequest, UserStatus};
+use crate::error::ApiError;
+
+pub use models::{
+    CreditSummary, IssuedToken, LedgerEntry, NewLedgerEntry, NewUser, ProfileUpdate, Rotation, User,
+};
+pub use sql::{Backend, SqlStore};
+
+/// What can go wrong in a repository call.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken; the text names what clashed.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.constraint().unwrap_or("unique").to_owned())
+            }
+            other => StoreError::Other(anyhow::Error::new(other).context("database query")),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::not_found("resource"),
+            StoreError::Conflict(what) => ApiError::new(
+                actix_web::http::StatusCode::CONFLICT,
+                crate::error::code::CONFLICT,
+                format!("conflicts with an existing record ({what})"),
+            ),
+            StoreError::Other(e) => ApiError::unexpected(e),
+        }
+    }
+}
+
+/// Accounts and profiles.
+#[async_trait]
+pub trait UserStore {
+    /// Creates the account and, when it starts with credits, their `grant` ledger row,
+    /// in one transaction. `Conflict` when the email is taken.
+    async fn create_user(&self, new: NewUser) -> StoreResult<User>;
+    async fn user_by_id(&self, id: Uuid) -> StoreResult<Option<User>>;
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    /// Applies the changes; preferences are merged under the user's row lock, so two
+    /// concurrent updates of different fields both land.
+    async fn update_profile(&self, id: Uuid, update: ProfileUpdate) -> StoreResult<User>;
+    /// Suspending also revokes every refresh token of the account, atomically.
+    async fn set_user_status(
+        &self,
+        id: Uuid,
+        status: UserStatus,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Replaces the password hash and revokes every refresh token, atomically.
+    async fn set_password_hash(&self, id: Uuid, hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
+}
+
+/// Opaque refresh tokens, stored by hash and grouped in families (one per sign-in).
+#[async_trait]
+pub trait TokenStore {
+    /// Stores the first token of a new family (a sign-in), and forgets the user's
+    /// tokens that have expired.
+    async fn insert_refresh_token(
+        &self,
+        user_id: Uuid,
+        family_id: Uuid,
+        token: &IssuedToken,
+    ) -> StoreResult<()>;
+    /// Exchanges the token with hash `presented` for `replacement` in the same family,
+    /// atomically. A token that was already used or revoked revokes its whole family.
+    async fn rotate_refresh_token(
+        &self,
+        presented: &str,
+        replacement: &IssuedToken,
+    ) -> StoreResult<Rotation>;
+    /// Revokes the family of the token with this hash; false when no such token.
+    async fn revoke_refresh_family(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+}
+
+/// The credit ledger. The balance on the user row always equals the sum of the ledger.
+#[async_trait]
+pub trait CreditStore {
+    async fn credit_summary(&self, user_id: Uuid) -> StoreResult<CreditSummary>;
+    /// One page of the user's ledger, newest first, and the total number of rows.
+    async fn list_ledger(
+        &self,
+        user_id: Uuid,
+        kind: Option<LedgerType>,
+        page: PageRequest,
+    ) -> StoreResult<(Vec<LedgerEntry>, u64)>;
+    /// Appends a row and moves the balance, in one transaction. Refused (`Conflict`)
+    /// when the balance would go below zero.
+    async fn append_ledger(&self, entry: NewLedgerEntry) -> StoreResult<LedgerEntry>;
+}
+
+/// Everything the application needs from its relational store.
+#[async_trait]
+pub trait Repository: UserStore + TokenStore + CreditStore + Send + Sync + 'static {
+    fn kind(&self) -> StoreKind;
+    /// Applies the backend's pending migrations (`migrations/postgres` or `migrations/sqlite`).
+    async fn migrate(&self) -> StoreResult<()>;
+    /// Answers when the database answers a trivial query.
+    async fn ping(&self) -> StoreResult<()>;
+    /// Closes the pools, waiting for connections in use.
+    async fn close(&self);
+}
+
+/// Connects to the store the configuration names (without migrating it).
+pub async fn connect(config: &Config) -> anyhow::Result<Arc<dyn Repository>> {
+    let url = &config.database_url;
+    let store: Arc<dyn Repository> = match url.kind() {
+        StoreKind::Postgres => {
+            Arc::new(postgres::connect(url.expose(), config.db_max_connections).await?)
+        }
+        StoreKind::Sqlite => {
+            Arc::new(sqlite::connect(url.expose(), config.db_max_connections).await?)
+        }
+    };
+    Ok(store)
+}

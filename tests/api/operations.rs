@@ -1,0 +1,143 @@
+use reqwest::StatusCode;
+
+use crate::backend_tests;
+use crate::helpers::{Backend, TestApp, expect_error, expect_status};
+
+backend_tests!(health_and_readiness);
+
+async fn health_and_readiness(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let health = expect_status(app.get("/healthz", None).await, StatusCode::OK).await;
+    assert_eq!(health["status"], "ok");
+    let ready = expect_status(app.get("/readyz", None).await, StatusCode::OK).await;
+    assert_eq!(ready["status"], "ready");
+    let (store, cache) = match backend {
+        Backend::Embedded => ("sqlite", "memory"),
+        Backend::Services => (
+            if crate::helpers::test_database_url().is_some() {
+                "postgres"
+            } else {
+                "sqlite"
+            },
+            if crate::helpers::test_redis_url().is_some() {
+                "redis"
+            } else {
+                "memory"
+            },
+        ),
+    };
+    assert_eq!(ready["checks"]["store"]["backend"], store);
+    assert_eq!(ready["checks"]["cache"]["backend"], cache);
+}
+
+/// A configured Redis that does not answer makes the node not ready, with the reason.
+#[actix_web::test]
+async fn readiness_fails_when_redis_is_down() {
+    // Nothing listens on port 1.
+    let Some(app) = TestApp::builder(Backend::Embedded)
+        .env("WAQUP_REDIS_URL", "redis://127.0.0.1:1")
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    expect_status(app.get("/healthz", None).await, StatusCode::OK).await;
+    let body = expect_error(
+        app.get("/readyz", None).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "SERVICE_UNAVAILABLE",
+    )
+    .await;
+    let checks = &body["error"]["details"]["checks"];
+    assert_eq!(checks["store"]["ok"], true);
+    assert_eq!(checks["cache"]["ok"], false);
+    assert_eq!(checks["cache"]["backend"], "redis");
+    assert!(checks["cache"]["error"].is_string());
+}
+
+#[actix_web::test]
+async fn metrics_count_requests_by_route_and_status() {
+    let Some(app) = TestApp::spawn(Backend::Embedded).await else {
+        return;
+    };
+    let user = app.signed_up_user().await;
+    expect_status(
+        app.get("/api/v1/credits/balance", Some(&user.access)).await,
+        StatusCode::OK,
+    )
+    .await;
+    expect_error(
+        app.get("/api/v1/credits/balance", None).await,
+        StatusCode::UNAUTHORIZED,
+        "UNAUTHORIZED",
+    )
+    .await;
+    let response = app.get("/metrics", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = response.text().await.unwrap();
+    for needle in [
+        r#"http_requests_total{method="GET",route="/api/v1/credits/balance",status="200"}"#,
+        r#"http_requests_total{method="GET",route="/api/v1/credits/balance",status="401"}"#,
+        r#"http_requests_total{method="POST",route="/api/v1/auth/register",status="201"}"#,
+        r#"http_request_duration_seconds_bucket{method="GET",route="/api/v1/credits/balance",le="0.005"}"#,
+    ] {
+        assert!(text.contains(needle), "missing {needle} in\n{text}");
+    }
+}
+
+#[actix_web::test]
+async fn openapi_document_lists_every_route() {
+    let Some(app) = TestApp::spawn(Backend::Embedded).await else {
+        return;
+    };
+    let doc = expect_status(
+        app.get("/api/docs/openapi.json", None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/metrics", "get"),
+        ("/api/v1/auth/register", "post"),
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/refresh", "post"),
+        ("/api/v1/auth/logout", "post"),
+        ("/api/v1/users/me", "get"),
+        ("/api/v1/users/me", "put"),
+        ("/api/v1/users/me/password", "post"),
+        ("/api/v1/credits/balance", "get"),
+        ("/api/v1/credits/transactions", "get"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} undocumented"
+        );
+        // And the documented route exists: anything but a 404 from the router.
+        let response = app
+            .client
+            .request(method.to_uppercase().parse().unwrap(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(response.status(), StatusCode::NOT_FOUND, "{method} {path}");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+
+    let ui = app.get("/api/docs/", None).await;
+    assert_eq!(ui.status(), StatusCode::OK);
+    assert!(ui.text().await.unwrap().contains("swagger"));
+    let redirect = app.get("/api/docs", None).await;
+    assert_eq!(redirect.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(redirect.headers()["location"], "/api/docs/");
+}
