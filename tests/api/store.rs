@@ -3,7 +3,9 @@
 use chrono::Duration;
 use serde_json::json;
 use uuid::Uuid;
-use waqup::domain::{Email, LedgerType, Preferences, Role, UserStatus};
+use waqup::domain::{
+    Email, LedgerType, Pace, PreferenceChanges, Preferences, Role, Tone, UserStatus,
+};
 use waqup::store::{
     IssuedToken, NewLedgerEntry, NewUser, ProfileUpdate, Rotation, StoreError, User,
 };
@@ -16,6 +18,7 @@ backend_tests!(
     users_and_their_welcome_grant,
     the_ledger_never_goes_negative_even_under_concurrency,
     refresh_token_rotation_outcomes,
+    revocation_never_misses_a_token_rotated_at_the_same_time,
     missing_records_are_not_found,
     migrations_are_idempotent,
 );
@@ -81,10 +84,11 @@ async fn users_and_their_welcome_grant(backend: Backend) {
     assert_eq!(by_email.created_at, user.created_at);
     assert_eq!(ledger_sum(&app, user.id).await, 3);
 
-    // Same email again: a conflict, and no second ledger row for anyone.
+    // Same email again: a conflict, and nothing of the second account is written.
+    let clash_id = Uuid::now_v7();
     let err = store
         .create_user(NewUser {
-            id: Uuid::now_v7(),
+            id: clash_id,
             email: Email::parse(&user.email).unwrap(),
             password_hash: "x".into(),
             role: Role::User,
@@ -96,6 +100,9 @@ async fn users_and_their_welcome_grant(backend: Backend) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert!(store.user_by_id(clash_id).await.unwrap().is_none());
+    assert_eq!(ledger_sum(&app, clash_id).await, 0);
+    assert_eq!(ledger_sum(&app, user.id).await, 3);
 
     // No credits, no ledger row.
     let broke = new_user(&app, 0).await;
@@ -108,7 +115,7 @@ async fn users_and_their_welcome_grant(backend: Backend) {
             user.id,
             ProfileUpdate {
                 display_name: Some(None),
-                preferences: None,
+                preferences: PreferenceChanges::default(),
                 now: now(),
             },
         )
@@ -116,6 +123,54 @@ async fn users_and_their_welcome_grant(backend: Backend) {
         .unwrap();
     assert_eq!(updated.display_name, None);
     assert_eq!(updated.preferences, user.preferences);
+
+    // Concurrent updates of different preferences all land (merged under the row lock).
+    let changes = [
+        PreferenceChanges {
+            pace: Some(Pace::Faster),
+            ..Default::default()
+        },
+        PreferenceChanges {
+            tone: Some(Tone::Grounding),
+            ..Default::default()
+        },
+        PreferenceChanges {
+            timezone: Some("Asia/Tokyo".into()),
+            ..Default::default()
+        },
+        PreferenceChanges {
+            voice_id: Some(Some("deep-voice".into())),
+            ..Default::default()
+        },
+    ];
+    let updates = changes.into_iter().map(|preferences| {
+        let store = store.clone();
+        async move {
+            store
+                .update_profile(
+                    user.id,
+                    ProfileUpdate {
+                        display_name: None,
+                        preferences,
+                        now: now(),
+                    },
+                )
+                .await
+        }
+    });
+    for result in futures_util::future::join_all(updates).await {
+        result.unwrap();
+    }
+    let prefs = store
+        .user_by_id(user.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .preferences;
+    assert_eq!(prefs.pace, Pace::Faster);
+    assert_eq!(prefs.tone, Tone::Grounding);
+    assert_eq!(prefs.timezone, "Asia/Tokyo");
+    assert_eq!(prefs.voice_id.as_deref(), Some("deep-voice"));
 }
 
 async fn the_ledger_never_goes_negative_even_under_concurrency(backend: Backend) {
@@ -235,12 +290,37 @@ async fn refresh_token_rotation_outcomes(backend: Backend) {
             .unwrap(),
         Rotation::Expired
     );
+    // ... and nothing changed: no replacement stored, the old one still just expired.
+    assert_eq!(
+        store
+            .rotate_refresh_token("f", &token("x", t0, Duration::days(7)))
+            .await
+            .unwrap(),
+        Rotation::Unknown
+    );
+    assert_eq!(
+        store
+            .rotate_refresh_token("old", &token("f", t0, Duration::days(7)))
+            .await
+            .unwrap(),
+        Rotation::Expired
+    );
 
-    // Suspended owner: refused without using up the token.
+    // A new sign-in forgets the user's expired tokens.
     store
         .insert_refresh_token(user.id, Uuid::now_v7(), &token("g", t0, Duration::days(7)))
         .await
         .unwrap();
+    assert_eq!(
+        store
+            .rotate_refresh_token("old", &token("y", t0, Duration::days(7)))
+            .await
+            .unwrap(),
+        Rotation::Unknown
+    );
+
+    // Suspension revokes the user's tokens; one issued anyway while suspended is
+    // refused without being used up, and works once the account is restored.
     store
         .set_user_status(user.id, UserStatus::Suspended, t0)
         .await
@@ -248,6 +328,17 @@ async fn refresh_token_rotation_outcomes(backend: Backend) {
     assert_eq!(
         store
             .rotate_refresh_token("g", &token("h", t0, Duration::days(7)))
+            .await
+            .unwrap(),
+        Rotation::Reused { user_id: user.id }
+    );
+    store
+        .insert_refresh_token(user.id, Uuid::now_v7(), &token("g2", t0, Duration::days(7)))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .rotate_refresh_token("g2", &token("h", t0, Duration::days(7)))
             .await
             .unwrap(),
         Rotation::Suspended { user_id: user.id }
@@ -258,13 +349,13 @@ async fn refresh_token_rotation_outcomes(backend: Backend) {
         .unwrap();
     assert_eq!(
         store
-            .rotate_refresh_token("g", &token("h", t0, Duration::days(7)))
+            .rotate_refresh_token("g2", &token("h", t0, Duration::days(7)))
             .await
             .unwrap(),
         Rotation::Rotated { user_id: user.id }
     );
 
-    // Logout-style revocation of a family, and of everything of a user.
+    // Logout-style revocation of a family.
     assert!(store.revoke_refresh_family("h", t0).await.unwrap());
     assert!(
         !store
@@ -272,14 +363,23 @@ async fn refresh_token_rotation_outcomes(backend: Backend) {
             .await
             .unwrap()
     );
+    assert_eq!(
+        store
+            .rotate_refresh_token("h", &token("k", t0, Duration::days(7)))
+            .await
+            .unwrap(),
+        Rotation::Reused { user_id: user.id }
+    );
+
+    // A password change ends every sign-in of the user.
     store
         .insert_refresh_token(user.id, Uuid::now_v7(), &token("i", t0, Duration::days(7)))
         .await
         .unwrap();
-    assert_eq!(
-        store.revoke_user_refresh_tokens(user.id, t0).await.unwrap(),
-        1
-    );
+    store
+        .set_password_hash(user.id, "$argon2id$new", t0)
+        .await
+        .unwrap();
     assert_eq!(
         store
             .rotate_refresh_token("i", &token("j", t0, Duration::days(7)))
@@ -287,6 +387,46 @@ async fn refresh_token_rotation_outcomes(backend: Backend) {
             .unwrap(),
         Rotation::Reused { user_id: user.id }
     );
+}
+
+/// A password change (which revokes every sign-in) racing a rotation: afterwards the
+/// replacement token must not work, whichever of the two ran first.
+async fn revocation_never_misses_a_token_rotated_at_the_same_time(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let store = &app.state.store;
+    let user = new_user(&app, 1).await;
+    for round in 0..40 {
+        let t0 = now();
+        let (old, new, newest) = (
+            format!("old{round}"),
+            format!("new{round}"),
+            format!("newest{round}"),
+        );
+        store
+            .insert_refresh_token(user.id, Uuid::now_v7(), &token(&old, t0, Duration::days(7)))
+            .await
+            .unwrap();
+        let replacement = token(&new, t0, Duration::days(7));
+        let (rotated, changed) = futures_util::join!(
+            store.rotate_refresh_token(&old, &replacement),
+            store.set_password_hash(user.id, "$argon2id$changed", t0),
+        );
+        changed.unwrap();
+        assert!(matches!(
+            rotated.unwrap(),
+            Rotation::Rotated { .. } | Rotation::Reused { .. }
+        ));
+        let after = store
+            .rotate_refresh_token(&new, &token(&newest, t0, Duration::days(7)))
+            .await
+            .unwrap();
+        assert!(
+            matches!(after, Rotation::Reused { .. } | Rotation::Unknown),
+            "round {round}: the replacement survived the revocation: {after:?}"
+        );
+    }
 }
 
 async fn missing_records_are_not_found(backend: Backend) {
