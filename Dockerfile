@@ -15,7 +15,9 @@ FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /var/lib/waqup --create-home waqup
+    && useradd --system --uid 10001 --home-dir /var/lib/waqup --create-home waqup \
+    && mkdir -p /var/lib/waqup/data \
+    && chown waqup:waqup /var/lib/waqup/data
 COPY --from=build /src/target/release/waqup /usr/local/bin/waqup
 USER waqup
 WORKDIR /var/lib/waqup
