@@ -14,6 +14,7 @@ pub mod http;
 pub mod ratelimit;
 pub mod startup;
 pub mod state;
+pub mod state_machine;
 pub mod store;
 pub mod telemetry;
 pub mod time;

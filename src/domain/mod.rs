@@ -1,6 +1,7 @@
 //! Plain types of the domain. Inputs become these at the edge (parse, don't validate),
 //! so code past the handlers never sees an unchecked email, password or page number.
 
+mod content;
 mod credits;
 mod email;
 mod pagination;
@@ -8,6 +9,7 @@ mod password;
 mod preferences;
 mod role;
 
+pub use content::{ContentType, Depth};
 pub use credits::{Credits, LedgerType};
 pub use email::Email;
 pub use pagination::{PageParams, PageRequest, Pagination};

@@ -7,7 +7,7 @@ const MAX_VOICE_ID_LEN: usize = 64;
 const MAX_DISPLAY_NAME_CHARS: usize = 60;
 
 /// How fast the voice speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Pace {
     Slower,
@@ -16,8 +16,18 @@ pub enum Pace {
     Faster,
 }
 
+impl Pace {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pace::Slower => "slower",
+            Pace::Moderate => "moderate",
+            Pace::Faster => "faster",
+        }
+    }
+}
+
 /// The feel of the guide's voice and words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Tone {
     #[default]
@@ -27,6 +37,19 @@ pub enum Tone {
     Uplifting,
     Grounding,
     Neutral,
+}
+
+impl Tone {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tone::Warm => "warm",
+            Tone::Gentle => "gentle",
+            Tone::Calm => "calm",
+            Tone::Uplifting => "uplifting",
+            Tone::Grounding => "grounding",
+            Tone::Neutral => "neutral",
+        }
+    }
 }
 
 /// What a person prefers for generated practices. Stored as JSON; fields missing in
