@@ -6,6 +6,7 @@
 
 mod memory;
 mod redis;
+mod sessions;
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use serde::de::DeserializeOwned;
 
 pub use self::memory::MemoryCache;
 pub use self::redis::RedisCache;
+pub use self::sessions::{MemorySessionStore, RedisSessionStore, SessionStore};
 
 #[async_trait]
 pub trait Cache: Send + Sync + 'static {

@@ -21,7 +21,9 @@ use crate::domain::{LedgerType, PageRequest, UserStatus};
 use crate::error::ApiError;
 
 pub use models::{
-    CreditSummary, IssuedToken, LedgerEntry, NewLedgerEntry, NewUser, ProfileUpdate, Rotation, User,
+    ContentItem, ContentStatus, ConversationRecord, CreditSummary, CrisisAlert, Finish,
+    GeneratedText, GenerationIds, IssuedToken, Job, JobStage, LedgerEntry, NewCrisisAlert,
+    NewGeneration, NewLedgerEntry, NewUser, ProfileUpdate, Reservation, Rotation, User,
 };
 pub use sql::{Backend, SqlStore};
 
@@ -129,9 +131,85 @@ pub trait CreditStore {
     async fn append_ledger(&self, entry: NewLedgerEntry) -> StoreResult<LedgerEntry>;
 }
 
+/// Credit holds, generated items and their durable jobs.
+///
+/// A job is run by whoever holds its lease; a job whose lease expired (its node died)
+/// is claimed again and resumes at its recorded stage. Every step checks the lease, so
+/// a node that lost it cannot write over the new owner.
+#[async_trait]
+pub trait GenerationStore {
+    /// In one transaction: checks available credits (balance minus open holds), holds
+    /// the cost, creates the item (`generating`) and its job. The same `hold_key` again
+    /// returns the first reservation.
+    async fn reserve_generation(&self, new: NewGeneration) -> StoreResult<Reservation>;
+    /// Takes the lease of one job if it is free (new, or its lease expired).
+    async fn claim_job(
+        &self,
+        job_id: Uuid,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<Option<Job>>;
+    /// Takes the leases of up to `limit` free jobs, oldest first (`FOR UPDATE SKIP LOCKED`
+    /// on PostgreSQL, so nodes never claim the same job).
+    async fn claim_free_jobs(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<Job>>;
+    async fn renew_lease(
+        &self,
+        job_id: Uuid,
+        owner: &str,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Stores the text and moves the job to its capture stage; false if the lease is lost.
+    async fn save_generated_text(
+        &self,
+        job_id: Uuid,
+        owner: &str,
+        text: GeneratedText,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// In one transaction: the hold becomes a `consumption` ledger row, the item `ready`.
+    async fn finish_job(
+        &self,
+        job_id: Uuid,
+        owner: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Finish>;
+    /// In one transaction: the hold is released, the item `failed`; false if the lease is lost.
+    async fn fail_job(
+        &self,
+        job_id: Uuid,
+        owner: &str,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Releases open holds whose job is no longer pending or running.
+    async fn release_orphan_holds(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+    async fn content_item(&self, id: Uuid, user_id: Uuid) -> StoreResult<Option<ContentItem>>;
+}
+
+/// Finished conversations and the crisis alerts raised in them.
+#[async_trait]
+pub trait ConversationStore {
+    /// Keeps a finished conversation (once per session; saving again replaces it).
+    async fn save_conversation(&self, record: ConversationRecord) -> StoreResult<()>;
+    async fn insert_crisis_alert(&self, alert: NewCrisisAlert) -> StoreResult<()>;
+    /// The user's finished conversations, newest first.
+    async fn conversations_of_user(&self, user_id: Uuid) -> StoreResult<Vec<ConversationRecord>>;
+    /// The alerts raised in a user's conversations, newest first.
+    async fn crisis_alerts_of_user(&self, user_id: Uuid) -> StoreResult<Vec<CrisisAlert>>;
+}
+
 /// Everything the application needs from its relational store.
 #[async_trait]
-pub trait Repository: UserStore + TokenStore + CreditStore + Send + Sync + 'static {
+pub trait Repository:
+    UserStore + TokenStore + CreditStore + GenerationStore + ConversationStore + Send + Sync + 'static
+{
     fn kind(&self) -> StoreKind;
     /// Applies the backend's pending migrations (`migrations/postgres` or `migrations/sqlite`).
     async fn migrate(&self) -> StoreResult<()>;

@@ -5,7 +5,10 @@ use secrecy::SecretString;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::domain::{Credits, Email, LedgerType, PreferenceChanges, Preferences, Role, UserStatus};
+use crate::domain::{
+    ContentType, Credits, Depth, Email, LedgerType, PreferenceChanges, Preferences, Role,
+    UserStatus,
+};
 
 /// An account.
 #[derive(Debug, Clone)]
@@ -99,7 +102,214 @@ pub struct NewLedgerEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreditSummary {
     pub balance: Credits,
+    /// Set aside by generations in progress; available = balance - held.
+    pub held: Credits,
     /// Whether any credit has been spent yet.
     pub has_consumed: bool,
     pub last_transaction_at: Option<DateTime<Utc>>,
+}
+
+/// Where an item is in its life.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ContentStatus {
+    Generating,
+    Ready,
+    Failed,
+}
+
+impl ContentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentStatus::Generating => "generating",
+            ContentStatus::Ready => "ready",
+            ContentStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ContentStatus> {
+        match s {
+            "generating" => Some(ContentStatus::Generating),
+            "ready" => Some(ContentStatus::Ready),
+            "failed" => Some(ContentStatus::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// A generated affirmation, guided meditation or ritual.
+#[derive(Debug, Clone)]
+pub struct ContentItem {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub content_type: ContentType,
+    pub status: ContentStatus,
+    pub title: Option<String>,
+    pub content_text: Option<String>,
+    pub structure: Value,
+    /// The slots it was made from.
+    pub context: Value,
+    pub tags: Vec<String>,
+    pub depth: Option<Depth>,
+    pub duration_seconds: Option<i64>,
+    pub version: i64,
+    pub parent_id: Option<Uuid>,
+    pub session_id: Option<Uuid>,
+    pub cost: Credits,
+    pub voice_id: Option<String>,
+    pub audio_url: Option<String>,
+    pub audio_duration: Option<i64>,
+    pub metadata: Value,
+    pub play_count: i64,
+    pub last_played_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A confirmed generation: the hold, the item and its job, created together.
+#[derive(Debug, Clone)]
+pub struct NewGeneration {
+    pub user_id: Uuid,
+    pub session_id: Option<Uuid>,
+    /// One per confirmation: the same key finds the same reservation.
+    pub hold_key: String,
+    pub cost: Credits,
+    pub content_type: ContentType,
+    /// The slots, kept on the item.
+    pub context: Value,
+    /// The item this is a new version of.
+    pub parent_id: Option<Uuid>,
+    pub content_id: Uuid,
+    pub hold_id: Uuid,
+    pub job_id: Uuid,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GenerationIds {
+    pub content_id: Uuid,
+    pub job_id: Uuid,
+}
+
+/// The outcome of reserving credits for a generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reservation {
+    Created(GenerationIds),
+    /// This confirmation was already reserved: nothing new was held.
+    Existing(GenerationIds),
+    /// Available credits (balance minus open holds) do not cover the cost.
+    Insufficient {
+        required: Credits,
+        available: Credits,
+    },
+}
+
+/// The stage a job runs next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStage {
+    Text,
+    Capture,
+    Done,
+}
+
+impl JobStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStage::Text => "text",
+            JobStage::Capture => "capture",
+            JobStage::Done => "done",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<JobStage> {
+        match s {
+            "text" => Some(JobStage::Text),
+            "capture" => Some(JobStage::Capture),
+            "done" => Some(JobStage::Done),
+            _ => None,
+        }
+    }
+}
+
+/// A generation job claimed by this node (its lease is ours until it expires).
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: Uuid,
+    pub content_id: Uuid,
+    pub user_id: Uuid,
+    pub session_id: Option<Uuid>,
+    pub stage: JobStage,
+    pub attempts: i64,
+    pub content_type: ContentType,
+    pub context: Value,
+    pub parent_id: Option<Uuid>,
+    pub cost: Credits,
+}
+
+/// The text stage's result.
+#[derive(Debug, Clone)]
+pub struct GeneratedText {
+    pub title: String,
+    pub text: String,
+    pub structure: Value,
+    pub tags: Vec<String>,
+    pub depth: Depth,
+    pub duration_seconds: i64,
+}
+
+/// The outcome of charging a finished job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finish {
+    /// The hold became a `consumption` ledger row; the item is ready.
+    Charged { balance_after: Credits },
+    /// Charged before (a resumed job): nothing changed.
+    AlreadyCharged,
+    /// Another node holds the job now.
+    LeaseLost,
+}
+
+/// A conversation as kept when it ends.
+#[derive(Debug, Clone)]
+pub struct ConversationRecord {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub content_type: ContentType,
+    pub messages: Value,
+    pub state: Value,
+    pub final_state: String,
+    pub resulting_content_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub completed_at: DateTime<Utc>,
+}
+
+/// A crisis alert as reviewers see it.
+#[derive(Debug, Clone)]
+pub struct CrisisAlert {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub session_id: Option<Uuid>,
+    pub severity: String,
+    pub trigger_type: String,
+    pub signals: Vec<String>,
+    pub context: Option<String>,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCrisisAlert {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub session_id: Option<Uuid>,
+    /// `low`, `medium`, `high` or `critical`.
+    pub severity: String,
+    /// `suicide`, `self_harm`, `violence` or `distress`.
+    pub trigger_type: String,
+    pub signals: Vec<String>,
+    /// The message that raised it, shortened.
+    pub context: String,
+    pub now: DateTime<Utc>,
 }

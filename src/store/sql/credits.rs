@@ -52,6 +52,7 @@ impl TryFrom<LedgerRow> for LedgerEntry {
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
     credit_balance: i64,
+    held: i64,
     has_consumed: bool,
     last_transaction_at: Option<DateTime<Utc>>,
 }
@@ -60,6 +61,8 @@ impl_for_backends!(CreditStore {
     async fn credit_summary(&self, user_id: Uuid) -> StoreResult<CreditSummary> {
         let row: SummaryRow = sqlx::query_as(
             "SELECT u.credit_balance, \
+               (SELECT CAST(COALESCE(SUM(h.amount), 0) AS BIGINT) FROM credit_holds h \
+                WHERE h.user_id = u.id AND h.status = 'open') AS held, \
                EXISTS (SELECT 1 FROM credit_transactions c \
                        WHERE c.user_id = u.id AND c.transaction_type = 'consumption') \
                  AS has_consumed, \
@@ -73,6 +76,7 @@ impl_for_backends!(CreditStore {
         .ok_or(StoreError::NotFound)?;
         Ok(CreditSummary {
             balance: row.credit_balance,
+            held: row.held,
             has_consumed: row.has_consumed,
             last_transaction_at: row.last_transaction_at,
         })
@@ -116,6 +120,28 @@ impl_for_backends!(CreditStore {
     #[tracing::instrument(skip_all, fields(user_id = %entry.user_id, kind = entry.kind.as_str(), amount = entry.amount))]
     async fn append_ledger(&self, entry: NewLedgerEntry) -> StoreResult<LedgerEntry> {
         let mut tx = self.begin_write().await?;
+        let row = <Self as LedgerWrites<DB>>::apply(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+});
+
+/// Ledger writes inside a caller's transaction (a generation's charge, a purchase).
+#[async_trait::async_trait]
+pub(super) trait LedgerWrites<DB: sqlx::Database> {
+    /// Moves the balance by the entry's amount and records the row with its
+    /// `balance_after`; `Conflict` when the balance would go below zero.
+    async fn apply(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        entry: NewLedgerEntry,
+    ) -> StoreResult<LedgerEntry>;
+}
+
+impl_for_backends!(LedgerWrites<DB> {
+    async fn apply(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        entry: NewLedgerEntry,
+    ) -> StoreResult<LedgerEntry> {
         let balance: Option<i64> = sqlx::query_scalar(
             "UPDATE users SET credit_balance = credit_balance + $2, updated_at = $3 \
              WHERE id = $1 AND credit_balance + $2 >= 0 RETURNING credit_balance",
@@ -123,13 +149,14 @@ impl_for_backends!(CreditStore {
         .bind(entry.user_id)
         .bind(entry.amount)
         .bind(entry.now)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         let Some(balance_after) = balance else {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT credit_balance FROM users WHERE id = $1")
-                .bind(entry.user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT credit_balance FROM users WHERE id = $1")
+                    .bind(entry.user_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
             return Err(match exists {
                 Some(_) => StoreError::Conflict("insufficient credits".into()),
                 None => StoreError::NotFound,
@@ -150,9 +177,8 @@ impl_for_backends!(CreditStore {
         .bind(entry.content_type)
         .bind(Json(entry.metadata))
         .bind(entry.now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
-        tx.commit().await?;
         row.try_into()
     }
 });

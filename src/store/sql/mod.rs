@@ -4,7 +4,9 @@
 //! that let sqlx run the same statements on PostgreSQL and SQLite are stated once, in
 //! [`impl_for_backends!`]. Statements use `$N` placeholders, which both dialects accept.
 
+mod conversations;
 mod credits;
+mod generation;
 mod tokens;
 mod users;
 
@@ -25,6 +27,9 @@ pub trait Backend: Database {
     /// revocation can never miss a token that a concurrent refresh is inserting.
     /// (SQLite's write transaction already excludes every other writer.)
     const LOCK_USER: &'static str;
+    /// Claims free generation jobs: `($1 owner, $2 now, $3 lease until, $4 limit)`,
+    /// returning their ids. PostgreSQL skips rows other nodes are claiming.
+    const CLAIM_FREE_JOBS: &'static str;
     fn migrator() -> &'static Migrator;
     fn rows_affected(result: &Self::QueryResult) -> u64;
 }
@@ -84,6 +89,7 @@ macro_rules! impl_for_backends {
             for<'q> sqlx::types::Json<serde_json::Value>:
                 sqlx::Encode<'q, DB> + sqlx::Decode<'q, DB> + sqlx::Type<DB>,
             for<'q> Option<uuid::Uuid>: sqlx::Encode<'q, DB>,
+            for<'q> Option<i64>: sqlx::Encode<'q, DB>,
             for<'q> Option<String>: sqlx::Encode<'q, DB>,
             for<'q> Option<&'q str>: sqlx::Encode<'q, DB>,
             for<'q> Option<sqlx::types::Json<serde_json::Value>>: sqlx::Encode<'q, DB>,

@@ -1,0 +1,276 @@
+//! Where conversation snapshots live between turns, processes and nodes.
+//!
+//! A snapshot is written compare-and-set on its version, so two nodes that both think
+//! they own a session can never overwrite each other: the stale one fails and stops.
+//! Ownership is a lease (`session:{id}:owner`) the newest node takes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use async_trait::async_trait;
+use dashmap::DashMap;
+use redis::Script;
+use redis::aio::ConnectionManager;
+use uuid::Uuid;
+
+/// Every this many writes, the in-process store forgets expired sessions.
+const SWEEP_EVERY: u64 = 1_000;
+
+#[async_trait]
+pub trait SessionStore: Send + Sync + 'static {
+    /// The snapshot of a session and its version, if it has not expired.
+    async fn load(&self, id: Uuid) -> anyhow::Result<Option<(u64, Arc<[u8]>)>>;
+    /// Stores `data` as version `expected + 1` if the stored version is still
+    /// `expected` (0 when there is none yet), and renews `owner`'s lease; false when
+    /// someone else wrote first.
+    async fn save(
+        &self,
+        id: Uuid,
+        expected: u64,
+        data: Vec<u8>,
+        ttl: Duration,
+        owner: &str,
+    ) -> anyhow::Result<bool>;
+    /// Makes `node` the owner of the session and returns the previous owner.
+    async fn take_ownership(
+        &self,
+        id: Uuid,
+        node: &str,
+        ttl: Duration,
+    ) -> anyhow::Result<Option<String>>;
+}
+
+struct Stored {
+    version: u64,
+    data: Arc<[u8]>,
+    expires: Instant,
+}
+
+/// Snapshots of one process.
+#[derive(Default)]
+pub struct MemorySessionStore {
+    snapshots: DashMap<Uuid, Stored>,
+    owners: DashMap<Uuid, (String, Instant)>,
+    writes: AtomicU64,
+}
+
+impl MemorySessionStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn sweep(&self, now: Instant) {
+        self.snapshots.retain(|_, s| s.expires > now);
+        self.owners.retain(|_, (_, expires)| *expires > now);
+    }
+}
+
+#[async_trait]
+impl SessionStore for MemorySessionStore {
+    async fn load(&self, id: Uuid) -> anyhow::Result<Option<(u64, Arc<[u8]>)>> {
+        let now = Instant::now();
+        Ok(self
+            .snapshots
+            .get(&id)
+            .filter(|s| s.expires > now)
+            .map(|s| (s.version, s.data.clone())))
+    }
+
+    async fn save(
+        &self,
+        id: Uuid,
+        expected: u64,
+        data: Vec<u8>,
+        ttl: Duration,
+        owner: &str,
+    ) -> anyhow::Result<bool> {
+        let now = Instant::now();
+        if self.writes.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.sweep(now);
+        }
+        let mut entry = self.snapshots.entry(id).or_insert_with(|| Stored {
+            version: 0,
+            data: Arc::from(Vec::new()),
+            expires: now,
+        });
+        let current = if entry.expires > now || entry.version == 0 {
+            entry.version
+        } else {
+            0
+        };
+        if current != expected {
+            return Ok(false);
+        }
+        *entry = Stored {
+            version: expected + 1,
+            data: Arc::from(data),
+            expires: now + ttl,
+        };
+        drop(entry);
+        self.owners.insert(id, (owner.to_owned(), now + ttl));
+        Ok(true)
+    }
+
+    async fn take_ownership(
+        &self,
+        id: Uuid,
+        node: &str,
+        ttl: Duration,
+    ) -> anyhow::Result<Option<String>> {
+        let now = Instant::now();
+        let previous = self
+            .owners
+            .insert(id, (node.to_owned(), now + ttl))
+            .filter(|(_, expires)| *expires > now)
+            .map(|(owner, _)| owner);
+        Ok(previous)
+    }
+}
+
+/// Compare-and-set of a snapshot hash `{v, d}`, renewing the owner's lease with it;
+/// returns 1 when written.
+const SAVE_SCRIPT: &str = r#"
+local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if current ~= tonumber(ARGV[1]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'v', tostring(current + 1), 'd', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[3])
+return 1
+"#;
+
+/// Snapshots shared by every node on one Redis.
+pub struct RedisSessionStore {
+    redis: ConnectionManager,
+    prefix: String,
+    save: Script,
+}
+
+impl RedisSessionStore {
+    pub fn new(redis: ConnectionManager, prefix: String) -> Self {
+        Self {
+            redis,
+            prefix,
+            save: Script::new(SAVE_SCRIPT),
+        }
+    }
+
+    fn key(&self, id: Uuid) -> String {
+        format!("{}session:{id}", self.prefix)
+    }
+}
+
+fn millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
+#[async_trait]
+impl SessionStore for RedisSessionStore {
+    async fn load(&self, id: Uuid) -> anyhow::Result<Option<(u64, Arc<[u8]>)>> {
+        let mut redis = self.redis.clone();
+        let (version, data): (Option<u64>, Option<Vec<u8>>) = redis::cmd("HMGET")
+            .arg(self.key(id))
+            .arg("v")
+            .arg("d")
+            .query_async(&mut redis)
+            .await
+            .context("redis HMGET session")?;
+        Ok(version.zip(data).map(|(v, d)| (v, Arc::from(d))))
+    }
+
+    async fn save(
+        &self,
+        id: Uuid,
+        expected: u64,
+        data: Vec<u8>,
+        ttl: Duration,
+        owner: &str,
+    ) -> anyhow::Result<bool> {
+        let mut redis = self.redis.clone();
+        let key = self.key(id);
+        let written: i64 = self
+            .save
+            .key(&key)
+            .key(format!("{key}:owner"))
+            .arg(expected)
+            .arg(data)
+            .arg(millis(ttl))
+            .arg(owner)
+            .invoke_async(&mut redis)
+            .await
+            .context("redis session compare-and-set")?;
+        Ok(written == 1)
+    }
+
+    async fn take_ownership(
+        &self,
+        id: Uuid,
+        node: &str,
+        ttl: Duration,
+    ) -> anyhow::Result<Option<String>> {
+        let mut redis = self.redis.clone();
+        redis::cmd("SET")
+            .arg(format!("{}:owner", self.key(id)))
+            .arg(node)
+            .arg("GET")
+            .arg("PX")
+            .arg(millis(ttl))
+            .query_async(&mut redis)
+            .await
+            .context("redis session owner")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TTL: Duration = Duration::from_secs(60);
+
+    #[tokio::test]
+    async fn writes_are_compare_and_set_on_the_version() {
+        let store = MemorySessionStore::new();
+        let id = Uuid::now_v7();
+        assert!(store.load(id).await.unwrap().is_none());
+        assert!(store.save(id, 0, b"one".to_vec(), TTL, "a").await.unwrap());
+        assert!(
+            !store
+                .save(id, 0, b"stale".to_vec(), TTL, "a")
+                .await
+                .unwrap()
+        );
+        assert!(store.save(id, 1, b"two".to_vec(), TTL, "a").await.unwrap());
+        let (version, data) = store.load(id).await.unwrap().unwrap();
+        assert_eq!((version, &*data), (2, &b"two"[..]));
+    }
+
+    #[tokio::test]
+    async fn snapshots_expire() {
+        let store = MemorySessionStore::new();
+        let id = Uuid::now_v7();
+        store
+            .save(id, 0, b"x".to_vec(), Duration::from_millis(20), "a")
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        assert!(store.load(id).await.unwrap().is_none());
+        // An expired session starts again from version 0.
+        assert!(store.save(id, 0, b"y".to_vec(), TTL, "a").await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn ownership_moves_to_the_newest_node() {
+        let store = MemorySessionStore::new();
+        let id = Uuid::now_v7();
+        assert_eq!(store.take_ownership(id, "a", TTL).await.unwrap(), None);
+        // Saving renews the writer's lease.
+        store.save(id, 0, b"x".to_vec(), TTL, "a").await.unwrap();
+        assert_eq!(
+            store.take_ownership(id, "b", TTL).await.unwrap().as_deref(),
+            Some("a")
+        );
+    }
+}
