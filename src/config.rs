@@ -21,6 +21,19 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 pub const DEFAULT_DB_MAX_CONNECTIONS: u32 = 16;
 /// Default grace period for in-flight requests on SIGTERM.
 pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 30;
+/// Default model asked when an LLM is configured.
+pub const DEFAULT_LLM_MODEL: &str = "gpt-4o-mini";
+/// Used when only an API key is given.
+pub const DEFAULT_LLM_BASE_URL: &str = "https://api.openai.com/v1";
+/// Default wait for the LLM during a conversation turn before the offline path answers.
+pub const DEFAULT_LLM_TIMEOUT_SECS: u64 = 8;
+/// Default life of an untouched conversation (seed: `session:{id}` TTL 1 hour).
+pub const DEFAULT_SESSION_TTL_SECS: u64 = 3600;
+/// Default lease of a generation job (renewed every third of it while it runs).
+pub const DEFAULT_JOB_LEASE_SECS: u64 = 30;
+const MIN_JOB_LEASE_SECS: u64 = 3;
+/// Default number of conversations one user may hold open at once.
+pub const DEFAULT_MAX_SESSIONS_PER_USER: usize = 5;
 
 /// The effective configuration of one process.
 #[derive(Clone, Debug)]
@@ -51,6 +64,47 @@ pub struct Config {
     /// HTTP worker threads; `None` uses one per core.
     pub workers: Option<usize>,
     pub shutdown_timeout_secs: u64,
+    /// Credits each content type costs.
+    pub costs: Costs,
+    /// An OpenAI-compatible API for understanding, replies and content; `None` is offline.
+    pub llm: Option<LlmConfig>,
+    pub max_sessions_per_user: usize,
+    /// This process's name in session leases and job leases (unique per node).
+    pub node_id: String,
+    /// A node that stops renewing a generation job's lease loses the job after this.
+    pub job_lease: std::time::Duration,
+    /// A conversation untouched this long expires (seed: 1 hour).
+    pub session_ttl: std::time::Duration,
+    /// Whether this node runs generation jobs (an API-only node leaves them to others).
+    pub run_jobs: bool,
+}
+
+/// Credits per content type (defaults: affirmation 1, guided meditation 2, ritual 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Costs {
+    pub affirmation: i64,
+    pub guided_meditation: i64,
+    pub ritual: i64,
+}
+
+impl Costs {
+    pub fn of(&self, content_type: crate::domain::ContentType) -> i64 {
+        match content_type {
+            crate::domain::ContentType::Affirmation => self.affirmation,
+            crate::domain::ContentType::GuidedMeditation => self.guided_meditation,
+            crate::domain::ContentType::Ritual => self.ritual,
+        }
+    }
+}
+
+/// How to reach the LLM.
+#[derive(Clone, Debug)]
+pub struct LlmConfig {
+    pub base_url: String,
+    pub api_key: Option<SecretString>,
+    pub model: String,
+    /// Longest wait during a conversation turn.
+    pub timeout: std::time::Duration,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -228,6 +282,18 @@ struct Layer {
     db_max_connections: Option<u32>,
     workers: Option<usize>,
     shutdown_timeout_secs: Option<u64>,
+    cost_affirmation: Option<i64>,
+    cost_guided_meditation: Option<i64>,
+    cost_ritual: Option<i64>,
+    llm_base_url: Option<String>,
+    llm_api_key: Option<String>,
+    llm_model: Option<String>,
+    llm_timeout_secs: Option<u64>,
+    max_sessions_per_user: Option<usize>,
+    node_id: Option<String>,
+    job_lease_secs: Option<u64>,
+    session_ttl_secs: Option<u64>,
+    run_jobs: Option<bool>,
 }
 
 impl Layer {
@@ -249,6 +315,18 @@ impl Layer {
             db_max_connections: top.db_max_connections.or(self.db_max_connections),
             workers: top.workers.or(self.workers),
             shutdown_timeout_secs: top.shutdown_timeout_secs.or(self.shutdown_timeout_secs),
+            cost_affirmation: top.cost_affirmation.or(self.cost_affirmation),
+            cost_guided_meditation: top.cost_guided_meditation.or(self.cost_guided_meditation),
+            cost_ritual: top.cost_ritual.or(self.cost_ritual),
+            llm_base_url: top.llm_base_url.or(self.llm_base_url),
+            llm_api_key: top.llm_api_key.or(self.llm_api_key),
+            llm_model: top.llm_model.or(self.llm_model),
+            llm_timeout_secs: top.llm_timeout_secs.or(self.llm_timeout_secs),
+            max_sessions_per_user: top.max_sessions_per_user.or(self.max_sessions_per_user),
+            node_id: top.node_id.or(self.node_id),
+            job_lease_secs: top.job_lease_secs.or(self.job_lease_secs),
+            session_ttl_secs: top.session_ttl_secs.or(self.session_ttl_secs),
+            run_jobs: top.run_jobs.or(self.run_jobs),
         }
     }
 
@@ -278,6 +356,18 @@ impl Layer {
             db_max_connections: parse_env(&get, "WAQUP_DB_MAX_CONNECTIONS")?,
             workers: parse_env(&get, "WAQUP_WORKERS")?,
             shutdown_timeout_secs: parse_env(&get, "WAQUP_SHUTDOWN_TIMEOUT_SECS")?,
+            cost_affirmation: parse_env(&get, "WAQUP_COST_AFFIRMATION")?,
+            cost_guided_meditation: parse_env(&get, "WAQUP_COST_GUIDED_MEDITATION")?,
+            cost_ritual: parse_env(&get, "WAQUP_COST_RITUAL")?,
+            llm_base_url: get("WAQUP_LLM_BASE_URL"),
+            llm_api_key: get("WAQUP_LLM_API_KEY"),
+            llm_model: get("WAQUP_LLM_MODEL"),
+            llm_timeout_secs: parse_env(&get, "WAQUP_LLM_TIMEOUT_SECS")?,
+            max_sessions_per_user: parse_env(&get, "WAQUP_MAX_SESSIONS_PER_USER")?,
+            node_id: get("WAQUP_NODE_ID"),
+            job_lease_secs: parse_env(&get, "WAQUP_JOB_LEASE_SECS")?,
+            session_ttl_secs: parse_env(&get, "WAQUP_SESSION_TTL_SECS")?,
+            run_jobs: parse_env(&get, "WAQUP_RUN_JOBS")?,
         })
     }
 }
@@ -398,7 +488,79 @@ impl Config {
                 message: "must be at least 1".into(),
             });
         }
+        let costs = Costs {
+            affirmation: layer.cost_affirmation.unwrap_or(1),
+            guided_meditation: layer.cost_guided_meditation.unwrap_or(2),
+            ritual: layer.cost_ritual.unwrap_or(3),
+        };
+        for (key, cost) in [
+            ("WAQUP_COST_AFFIRMATION", costs.affirmation),
+            ("WAQUP_COST_GUIDED_MEDITATION", costs.guided_meditation),
+            ("WAQUP_COST_RITUAL", costs.ritual),
+        ] {
+            if cost < 1 {
+                return Err(ConfigError::Invalid {
+                    key,
+                    message: "must be at least 1".into(),
+                });
+            }
+        }
+        let llm = match (layer.llm_base_url, layer.llm_api_key) {
+            (None, None) => None,
+            (base_url, api_key) => Some(LlmConfig {
+                base_url: base_url
+                    .unwrap_or_else(|| DEFAULT_LLM_BASE_URL.to_owned())
+                    .trim_end_matches('/')
+                    .to_owned(),
+                api_key: api_key.map(SecretString::from),
+                model: layer
+                    .llm_model
+                    .unwrap_or_else(|| DEFAULT_LLM_MODEL.to_owned()),
+                timeout: std::time::Duration::from_secs(
+                    layer
+                        .llm_timeout_secs
+                        .unwrap_or(DEFAULT_LLM_TIMEOUT_SECS)
+                        .max(1),
+                ),
+            }),
+        };
+        if llm.as_ref().is_some_and(|l| {
+            !(l.base_url.starts_with("http://") || l.base_url.starts_with("https://"))
+        }) {
+            return Err(ConfigError::Invalid {
+                key: "WAQUP_LLM_BASE_URL",
+                message: "must be an http:// or https:// URL".into(),
+            });
+        }
+        let max_sessions_per_user = layer
+            .max_sessions_per_user
+            .unwrap_or(DEFAULT_MAX_SESSIONS_PER_USER);
+        if max_sessions_per_user == 0 {
+            return Err(ConfigError::Invalid {
+                key: "WAQUP_MAX_SESSIONS_PER_USER",
+                message: "must be at least 1".into(),
+            });
+        }
         Ok(Config {
+            costs,
+            llm,
+            max_sessions_per_user,
+            node_id: layer
+                .node_id
+                .unwrap_or_else(|| format!("node-{}", uuid::Uuid::new_v4().simple())),
+            job_lease: std::time::Duration::from_secs(
+                layer
+                    .job_lease_secs
+                    .unwrap_or(DEFAULT_JOB_LEASE_SECS)
+                    .max(MIN_JOB_LEASE_SECS),
+            ),
+            run_jobs: layer.run_jobs.unwrap_or(true),
+            session_ttl: std::time::Duration::from_secs(
+                layer
+                    .session_ttl_secs
+                    .unwrap_or(DEFAULT_SESSION_TTL_SECS)
+                    .max(1),
+            ),
             bind: layer.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             data_dir,
             database_url,
@@ -528,6 +690,45 @@ mod tests {
     }
 
     #[test]
+    fn costs_and_the_llm() {
+        let config = Config::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(
+            config.costs,
+            Costs {
+                affirmation: 1,
+                guided_meditation: 2,
+                ritual: 3
+            }
+        );
+        assert!(config.llm.is_none());
+        let config = Config::from_sources(
+            None,
+            &env(&[
+                ("WAQUP_COST_RITUAL", "5"),
+                ("WAQUP_LLM_BASE_URL", "http://127.0.0.1:9999/v1/"),
+                ("WAQUP_LLM_MODEL", "local-model"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.costs.ritual, 5);
+        let llm = config.llm.unwrap();
+        assert_eq!(llm.base_url, "http://127.0.0.1:9999/v1");
+        assert_eq!(llm.model, "local-model");
+        assert!(llm.api_key.is_none());
+        let only_key =
+            Config::from_sources(None, &env(&[("WAQUP_LLM_API_KEY", "sk-test")])).unwrap();
+        assert_eq!(only_key.llm.unwrap().base_url, DEFAULT_LLM_BASE_URL);
+        for (key, value) in [
+            ("WAQUP_COST_AFFIRMATION", "0"),
+            ("WAQUP_LLM_BASE_URL", "ftp://x"),
+            ("WAQUP_MAX_SESSIONS_PER_USER", "0"),
+        ] {
+            let err = Config::from_sources(None, &env(&[(key, value)])).unwrap_err();
+            assert!(err.to_string().contains(key), "{err}");
+        }
+    }
+
+    #[test]
     fn secrets_never_show_in_debug() {
         let config = Config::from_sources(
             None,
@@ -535,11 +736,17 @@ mod tests {
                 ("WAQUP_JWT_SECRET", "super-secret-signing-key-0123456789"),
                 ("WAQUP_DATABASE_URL", "postgres://app:hunter2@db/waqup"),
                 ("WAQUP_REDIS_URL", "redis://:redispw@cache:6379"),
+                ("WAQUP_LLM_API_KEY", "sk-llm-secret"),
             ]),
         )
         .unwrap();
         let debug = format!("{config:?}");
-        for secret in ["super-secret-signing-key", "hunter2", "redispw"] {
+        for secret in [
+            "super-secret-signing-key",
+            "hunter2",
+            "redispw",
+            "sk-llm-secret",
+        ] {
             assert!(!debug.contains(secret), "{secret} leaked: {debug}");
         }
         assert!(debug.contains("postgres://app:***@db/waqup"), "{debug}");

@@ -1,0 +1,4 @@
+//! Adapters to paid outside services. Each is optional: without configuration the
+//! engine uses its offline counterpart.
+
+pub mod llm;
