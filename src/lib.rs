@@ -4,6 +4,7 @@
 //! `docs/architecture.md` for how the parts fit.
 #![forbid(unsafe_code)]
 
+pub mod actors;
 pub mod auth;
 pub mod cache;
 pub mod cli;

@@ -10,15 +10,21 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::{Context, bail};
-use base64::Engine;
+use base64::Engine as _;
 use rand::RngCore;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::actors::{Bus, Engine, EngineParts};
 use crate::auth::{Accounts, JwtKeys, MIN_SECRET_BYTES, warm_up_password_hashing};
-use crate::cache::{Cache, MemoryCache, RedisCache};
+use crate::cache::{
+    Cache, MemoryCache, MemorySessionStore, RedisCache, RedisSessionStore, SessionStore,
+};
 use crate::config::{Config, SecretUrl, StoreKind};
+use crate::conversation::{Understanding, Voice};
+use crate::generation::ContentWriter;
 use crate::http::{self, middleware};
+use crate::providers::llm::Llm;
 use crate::ratelimit::{MemoryLimiter, RateLimiter, RedisLimiter};
 use crate::state::AppState;
 use crate::store;
@@ -49,16 +55,22 @@ impl Application {
         let store = store::connect(&config).await?;
         store.migrate().await.context("apply database migrations")?;
         warm_up_password_hashing().await?;
-        let redis = match &config.redis_url {
+        let redis_client = match &config.redis_url {
             Some(url) => Some(connect_redis(url).await?),
             None => None,
         };
+        let redis = redis_client.as_ref().map(|(_, manager)| manager.clone());
+        let prefix = config.redis_key_prefix.clone();
         let cache: Arc<dyn Cache> = match &redis {
-            Some(redis) => Arc::new(RedisCache::new(
-                redis.clone(),
-                config.redis_key_prefix.clone(),
-            )),
+            Some(redis) => Arc::new(RedisCache::new(redis.clone(), prefix.clone())),
             None => Arc::new(MemoryCache::new()),
+        };
+        let (sessions, bus): (Arc<dyn SessionStore>, Bus) = match &redis_client {
+            Some((client, manager)) => (
+                Arc::new(RedisSessionStore::new(manager.clone(), prefix.clone())),
+                Bus::redis(client.clone(), manager.clone(), &prefix),
+            ),
+            None => (Arc::new(MemorySessionStore::new()), Bus::in_process()),
         };
         let limiter: Option<Arc<dyn RateLimiter>> = match (config.rate_limit_per_minute, &redis) {
             (0, _) => None,
@@ -70,6 +82,24 @@ impl Application {
             (per_minute, None) => Some(Arc::new(MemoryLimiter::new(per_minute))),
         };
         let accounts = Accounts::new(store.clone(), jwt, cache.clone());
+        let llm = config.llm.as_ref().map(|llm| Arc::new(Llm::new(llm)));
+        if let Some(llm_config) = &config.llm {
+            tracing::info!(base_url = %llm_config.base_url, model = %llm_config.model, "LLM configured");
+        }
+        let engine = Engine::start(EngineParts {
+            store: store.clone(),
+            sessions,
+            bus,
+            understanding: Understanding::new(llm.clone()),
+            voice: Voice::new(llm.clone()),
+            writer: ContentWriter::new(llm),
+            costs: config.costs,
+            node_id: config.node_id.clone(),
+            max_sessions_per_user: config.max_sessions_per_user,
+            job_lease: config.job_lease,
+            session_ttl: config.session_ttl,
+            run_jobs: config.run_jobs,
+        });
         let listener = TcpListener::bind(&config.bind)
             .with_context(|| format!("cannot listen on {}", config.bind))?;
         let addr = listener.local_addr()?;
@@ -82,6 +112,7 @@ impl Application {
             accounts,
             limiter,
             metrics,
+            engine,
         });
         let server = serve(listener, state.clone())?;
         Ok(Application {
@@ -144,15 +175,15 @@ fn serve(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Se
     Ok(server.run())
 }
 
-/// A Redis connection that reconnects by itself. An unreachable Redis at start-up is
-/// logged (and `/readyz` answers 503) rather than fatal.
-async fn connect_redis(url: &SecretUrl) -> anyhow::Result<ConnectionManager> {
+/// A Redis connection that reconnects by itself (and its client, for pub/sub). An
+/// unreachable Redis at start-up is logged (and `/readyz` answers 503) rather than fatal.
+async fn connect_redis(url: &SecretUrl) -> anyhow::Result<(redis::Client, ConnectionManager)> {
     let client =
         redis::Client::open(url.expose()).with_context(|| format!("invalid Redis URL {url}"))?;
     let manager_config = ConnectionManagerConfig::new()
         .set_connection_timeout(Some(REDIS_CONNECT_TIMEOUT))
         .set_response_timeout(Some(REDIS_RESPONSE_TIMEOUT));
-    let mut manager = ConnectionManager::new_lazy_with_config(client, manager_config)
+    let mut manager = ConnectionManager::new_lazy_with_config(client.clone(), manager_config)
         .with_context(|| format!("cannot set up Redis at {url}"))?;
     match redis::cmd("PING").query_async::<String>(&mut manager).await {
         Ok(_) => tracing::info!(redis = %url, "connected to Redis"),
@@ -160,7 +191,7 @@ async fn connect_redis(url: &SecretUrl) -> anyhow::Result<ConnectionManager> {
             tracing::error!(redis = %url, error = %e, "Redis is unreachable; retrying in the background")
         }
     }
-    Ok(manager)
+    Ok((client, manager))
 }
 
 /// The JWT secret: configured, or (SQLite only) generated once and kept in the data dir.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use metrics_exporter_prometheus::PrometheusHandle;
 
+use crate::actors::Engine;
 use crate::auth::Accounts;
 use crate::cache::Cache;
 use crate::config::Config;
@@ -18,4 +19,6 @@ pub struct AppState {
     /// `None` when rate limiting is disabled (`WAQUP_RATE_LIMIT_PER_MINUTE=0`).
     pub limiter: Option<Arc<dyn RateLimiter>>,
     pub metrics: PrometheusHandle,
+    /// The conversation actors.
+    pub engine: Engine,
 }

@@ -40,8 +40,11 @@ impl TokenCheck {
 }
 
 /// `Some(Err)` when an Authorization header is present but is not a bearer token.
+/// Browsers cannot set headers on a WebSocket, so `/ws/` also accepts `?token=`.
 fn bearer_token(req: &HttpRequest) -> Option<Result<&str, ()>> {
-    let value = req.headers().get(header::AUTHORIZATION)?;
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return socket_token(req).map(Ok);
+    };
     let value = match value.to_str() {
         Ok(v) => v.trim(),
         Err(_) => return Some(Err(())),
@@ -54,6 +57,16 @@ fn bearer_token(req: &HttpRequest) -> Option<Result<&str, ()>> {
         }
         _ => Some(Err(())),
     }
+}
+
+fn socket_token(req: &HttpRequest) -> Option<&str> {
+    if !req.path().starts_with("/ws/") {
+        return None;
+    }
+    req.query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+        .filter(|token| !token.is_empty())
 }
 
 /// The signed-in caller. Extracting it answers 401 without a valid access token and 403

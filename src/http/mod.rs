@@ -1,6 +1,8 @@
 //! HTTP routes, one module per area. [`routes`] is the whole URL map.
 
 pub mod auth;
+pub mod content;
+pub mod conversation;
 pub mod credits;
 mod extract;
 pub mod health;
@@ -44,7 +46,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/credits/transactions")
                         .route(web::get().to(credits::transactions)),
-                ),
+                )
+                .service(
+                    web::resource("/conversation/start").route(web::post().to(conversation::start)),
+                )
+                .service(
+                    web::resource("/conversation/message")
+                        .route(web::post().to(conversation::message)),
+                )
+                .service(
+                    web::resource("/conversation/complete")
+                        .route(web::post().to(conversation::complete)),
+                )
+                .service(
+                    web::resource("/conversation/state").route(web::get().to(conversation::state)),
+                )
+                .service(web::resource("/content/{id}").route(web::get().to(content::get_content))),
+        )
+        .service(
+            web::resource("/ws/conversation")
+                .route(web::get().to(conversation::ws::conversation_socket)),
         );
 }
 

@@ -4,7 +4,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{auth, credits, health, users};
+use super::{auth, content, conversation, credits, health, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,12 +26,19 @@ use super::{auth, credits, health, users};
         users::change_password,
         credits::balance,
         credits::transactions,
+        conversation::start,
+        conversation::message,
+        conversation::complete,
+        conversation::state,
+        content::get_content,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Accounts and tokens"),
         (name = "users", description = "The caller's profile"),
         (name = "credits", description = "Credit balance and ledger"),
+        (name = "conversation", description = "Creating a practice by talking (REST mirror of /ws/conversation)"),
+        (name = "content", description = "Generated affirmations, guided meditations and rituals"),
         (name = "operations", description = "Health, readiness, metrics"),
     )
 )]

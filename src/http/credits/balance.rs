@@ -12,6 +12,10 @@ pub struct BalanceResponse {
     /// Credits held; always the sum of the ledger.
     #[schema(example = 5)]
     pub balance: i64,
+    /// Set aside for items being generated (charged when they are ready).
+    pub held: i64,
+    /// What a new generation can use: balance minus held.
+    pub available: i64,
     /// Whether any credit has been spent yet (the free one included).
     pub free_tier_used: bool,
     pub last_transaction_at: Option<DateTime<Utc>>,
@@ -34,6 +38,8 @@ pub async fn balance(
     let summary = state.store.credit_summary(auth.id).await?;
     Ok(web::Json(BalanceResponse {
         balance: summary.balance,
+        held: summary.held,
+        available: summary.balance - summary.held,
         free_tier_used: summary.has_consumed,
         last_transaction_at: summary.last_transaction_at,
     }))

@@ -1,0 +1,185 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::prelude::*;
+use uuid::Uuid;
+
+use super::{BusMessage, Deps, GenerationEvent};
+use crate::actors::protocol::code;
+use crate::state_machine::Slots;
+use crate::store::{Finish, Job, JobStage};
+use crate::time::now;
+
+/// Attempts at writing the text before the job fails and the hold is released.
+const TEXT_ATTEMPTS: u32 = 3;
+/// First wait between attempts; doubles each time.
+const RETRY_BACKOFF: Duration = Duration::from_millis(500);
+
+/// A job has ended on this node (done, failed or taken over).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct JobDone {
+    pub job_id: Uuid,
+}
+
+/// Runs one generation job from its recorded stage: text, then the charge. Renews the
+/// job's lease while it works, so a dead node's jobs are resumed elsewhere.
+pub struct ContentGenActor {
+    job: Job,
+    deps: Arc<Deps>,
+    runner: Recipient<JobDone>,
+}
+
+impl ContentGenActor {
+    pub fn new(job: Job, deps: Arc<Deps>, runner: Recipient<JobDone>) -> Self {
+        Self { job, deps, runner }
+    }
+}
+
+impl Actor for ContentGenActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        ctx.run_interval(self.deps.job_lease / 3, |act, ctx| {
+            let (deps, job_id) = (act.deps.clone(), act.job.id);
+            let renew = async move {
+                deps.store
+                    .renew_lease(job_id, &deps.node_id, now() + deps.job_lease)
+                    .await
+            };
+            ctx.spawn(
+                super::offload_try(renew)
+                    .into_actor(act)
+                    .map(|renewed, act, ctx| {
+                        if !matches!(renewed, Ok(true)) {
+                            tracing::warn!(job_id = %act.job.id, "job lease lost; stopping");
+                            ctx.stop();
+                        }
+                    }),
+            );
+        });
+        let work = run(self.job.clone(), self.deps.clone());
+        ctx.spawn(
+            super::offload(work)
+                .into_actor(self)
+                .map(|_, _, ctx| ctx.stop()),
+        );
+    }
+
+    fn stopped(&mut self, _: &mut Context<Self>) {
+        self.runner.do_send(JobDone {
+            job_id: self.job.id,
+        });
+    }
+}
+
+async fn publish(deps: &Deps, job: &Job, event: GenerationEvent) {
+    if let Some(session_id) = job.session_id {
+        deps.bus
+            .publish(BusMessage::Generation { session_id, event })
+            .await;
+    }
+}
+
+async fn progress(deps: &Deps, job: &Job, stage: &str, percent: u8) {
+    publish(
+        deps,
+        job,
+        GenerationEvent::Progress {
+            stage: stage.to_owned(),
+            percent,
+        },
+    )
+    .await;
+}
+
+#[tracing::instrument(skip_all, fields(job_id = %job.id, content_id = %job.content_id))]
+async fn run(job: Job, deps: Arc<Deps>) {
+    let started = std::time::Instant::now();
+    let outcome = stages(&job, &deps).await;
+    let label = match &outcome {
+        Ok(true) => "ready",
+        Ok(false) => "lease_lost",
+        Err(_) => "failed",
+    };
+    metrics::histogram!("generation_duration_seconds", "outcome" => label)
+        .record(started.elapsed().as_secs_f64());
+    match outcome {
+        Ok(true) => {
+            tracing::info!("generation ready");
+            publish(
+                &deps,
+                &job,
+                GenerationEvent::Succeeded {
+                    content_id: job.content_id,
+                },
+            )
+            .await;
+        }
+        Ok(false) => tracing::warn!("generation stopped: another node holds the job"),
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "generation failed");
+            let failed = deps
+                .store
+                .fail_job(job.id, &deps.node_id, &format!("{e:#}"), now())
+                .await;
+            match failed {
+                Ok(true) => {
+                    publish(
+                        &deps,
+                        &job,
+                        GenerationEvent::Failed {
+                            code: code::GENERATION_FAILED.to_owned(),
+                            message: "the item could not be created; no credits were used"
+                                .to_owned(),
+                            refunded: true,
+                        },
+                    )
+                    .await;
+                }
+                Ok(false) => tracing::warn!("could not fail the job: lease lost"),
+                Err(e) => {
+                    tracing::error!(error = %e, "could not fail the job; its lease will expire and it will be retried")
+                }
+            }
+        }
+    }
+}
+
+/// Runs the remaining stages. `Ok(false)`: the lease moved to another node.
+async fn stages(job: &Job, deps: &Deps) -> anyhow::Result<bool> {
+    if job.stage == JobStage::Text {
+        progress(deps, job, "text", 10).await;
+        let slots: Slots = serde_json::from_value(job.context.clone()).unwrap_or_default();
+        let seed = job.content_id.as_u128() as u64;
+        let mut attempt = 0;
+        let composition = loop {
+            attempt += 1;
+            match deps.writer.write(job.content_type, &slots, seed).await {
+                Ok(composition) => break composition,
+                Err(e) if attempt < TEXT_ATTEMPTS => {
+                    tracing::warn!(
+                        attempt,
+                        error = format!("{e:#}"),
+                        "writing the text failed; retrying"
+                    );
+                    tokio::time::sleep(RETRY_BACKOFF * 2u32.pow(attempt - 1)).await;
+                }
+                Err(e) => return Err(e.context(format!("writing the text failed {attempt} times"))),
+            }
+        };
+        if !deps
+            .store
+            .save_generated_text(job.id, &deps.node_id, composition.into(), now())
+            .await?
+        {
+            return Ok(false);
+        }
+        progress(deps, job, "text", 70).await;
+    }
+    progress(deps, job, "capture", 90).await;
+    match deps.store.finish_job(job.id, &deps.node_id, now()).await? {
+        Finish::Charged { .. } | Finish::AlreadyCharged => Ok(true),
+        Finish::LeaseLost => Ok(false),
+    }
+}

@@ -1,0 +1,405 @@
+//! `/ws/conversation`: one task per socket. It forwards client frames to the session
+//! actor and relays the actor's frames back; the session outlives the socket.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use actix::Addr;
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, ProtocolError};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::actors::protocol::{ClientFrame, ServerFrame, code};
+use crate::actors::{
+    AdminJoin, AdminLeave, Attach, ClientCommand, Command, Create, Detach, Engine, Open, Outbound,
+    SessionActor, SessionError, SessionView, SocketLink,
+};
+use crate::auth::AuthUser;
+use crate::domain::Role;
+use crate::error::ApiError;
+use crate::ratelimit::RateLimiter;
+use crate::state::AppState;
+
+/// Largest frame accepted; larger ones close the socket with 1009.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// Longest message text, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 4_000;
+/// How often the server pings.
+const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(10);
+/// A client silent (no frame, no pong) for this long is gone.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Frames queued for a socket before the session starts dropping them.
+const OUTBOUND_BUFFER: usize = 512;
+
+static NEXT_SOCKET_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Upgrades to a WebSocket. The access token comes in `Authorization: Bearer` or `?token=`.
+pub async fn conversation_socket(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    let (response, session, stream) = actix_ws::handle(&req, body).map_err(|e| {
+        ApiError::new(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            crate::error::code::BAD_REQUEST,
+            format!("expected a WebSocket upgrade: {e}"),
+        )
+    })?;
+    let stream = stream
+        .max_frame_size(MAX_FRAME_BYTES)
+        .aggregate_continuations()
+        .max_continuation_size(MAX_FRAME_BYTES);
+    let connection = Connection {
+        id: NEXT_SOCKET_ID.fetch_add(1, Ordering::Relaxed),
+        user,
+        engine: state.engine.clone(),
+        limiter: state.limiter.clone(),
+        attached: None,
+    };
+    actix_web::rt::spawn(connection.run(session, stream));
+    Ok(response)
+}
+
+struct Connection {
+    id: u64,
+    user: AuthUser,
+    engine: Engine,
+    limiter: Option<Arc<dyn RateLimiter>>,
+    attached: Option<(Uuid, Addr<SessionActor>)>,
+}
+
+impl Connection {
+    async fn run(mut self, mut session: actix_ws::Session, mut stream: AggregatedMessageStream) {
+        metrics::gauge!("ws_connections").increment(1.0);
+        let (tx, mut rx) = mpsc::channel::<Outbound>(OUTBOUND_BUFFER);
+        if self.user.role == Role::Admin {
+            self.engine.registry.do_send(AdminJoin {
+                socket_id: self.id,
+                tx: tx.clone(),
+            });
+        }
+        let mut heartbeat = tokio::time::interval(HEARTBEAT_INTERVAL);
+        let mut last_heard = Instant::now();
+        let reason = loop {
+            tokio::select! {
+                incoming = stream.recv() => {
+                    let message = match incoming {
+                        None => break None,
+                        Some(Err(ProtocolError::Overflow)) => break Some(close(CloseCode::Size, "frame too large")),
+                        Some(Err(_)) => break Some(close(CloseCode::Protocol, "protocol error")),
+                        Some(Ok(message)) => message,
+                    };
+                    last_heard = Instant::now();
+                    let reply = match message {
+                        AggregatedMessage::Text(text) => self.on_text(&text, &tx).await,
+                        AggregatedMessage::Binary(_) => Some(ServerFrame::error(
+                            code::STT_NOT_CONFIGURED,
+                            "voice input needs a speech-to-text provider; send text messages",
+                            self.attached.as_ref().map(|(id, _)| *id),
+                        )),
+                        AggregatedMessage::Ping(bytes) => {
+                            if session.pong(&bytes).await.is_err() { break None; }
+                            None
+                        }
+                        AggregatedMessage::Pong(_) => None,
+                        AggregatedMessage::Close(reason) => break reason,
+                    };
+                    if let Some(frame) = reply
+                        && send(&mut session, &frame).await.is_err()
+                    {
+                        break None;
+                    }
+                }
+                outgoing = rx.recv() => match outgoing {
+                    Some(Outbound::Frame(frame)) => {
+                        if send(&mut session, &frame).await.is_err() { break None; }
+                    }
+                    Some(Outbound::Close { session_id, code, reason }) => {
+                        // Only for the conversation this socket still serves.
+                        if self.attached.as_ref().is_some_and(|(id, _)| *id == session_id) {
+                            self.attached = None;
+                            break Some(close(CloseCode::Other(code), reason));
+                        }
+                    }
+                    None => break None,
+                },
+                _ = heartbeat.tick() => {
+                    if last_heard.elapsed() > CLIENT_TIMEOUT {
+                        break Some(close(CloseCode::Away, "no answer to pings"));
+                    }
+                    if session.ping(b"").await.is_err() { break None; }
+                }
+            }
+        };
+        if let Some((_, addr)) = self.attached.take() {
+            addr.do_send(Detach { socket_id: self.id });
+        }
+        if self.user.role == Role::Admin {
+            self.engine
+                .registry
+                .do_send(AdminLeave { socket_id: self.id });
+        }
+        let _ = session.close(reason).await;
+        metrics::gauge!("ws_connections").decrement(1.0);
+    }
+
+    /// Handles one text frame; returns the frame to answer with, if any (the session's
+    /// own frames arrive through the outbound channel).
+    async fn on_text(&mut self, text: &str, tx: &mpsc::Sender<Outbound>) -> Option<ServerFrame> {
+        let frame: ClientFrame = match serde_json::from_str(text) {
+            Ok(frame) => frame,
+            Err(e) => {
+                return Some(ServerFrame::error(
+                    code::INVALID_FRAME,
+                    format!("not a frame this server understands: {e}"),
+                    None,
+                ));
+            }
+        };
+        let outcome = match frame {
+            ClientFrame::Ping => return Some(ServerFrame::Pong),
+            ClientFrame::Start {
+                content_type,
+                intent,
+                content_id,
+                speak,
+            } => {
+                self.start(content_type, intent, content_id, speak, tx)
+                    .await
+            }
+            ClientFrame::Resume { session_id } => self.resume(session_id, tx).await,
+            ClientFrame::Message {
+                session_id,
+                content,
+            } => {
+                if content.chars().count() > MAX_MESSAGE_CHARS {
+                    return Some(ServerFrame::error(
+                        code::MESSAGE_TOO_LONG,
+                        format!("messages are limited to {MAX_MESSAGE_CHARS} characters"),
+                        Some(session_id),
+                    ));
+                }
+                if content.trim().is_empty() {
+                    return Some(ServerFrame::error(
+                        code::INVALID_FRAME,
+                        "the message is empty",
+                        Some(session_id),
+                    ));
+                }
+                self.command(session_id, ClientCommand::Message(content))
+                    .await
+            }
+            ClientFrame::Confirm { session_id } => {
+                self.command(session_id, ClientCommand::Confirm).await
+            }
+            ClientFrame::Edit { session_id, slot } => {
+                self.command(session_id, ClientCommand::Edit(slot)).await
+            }
+            ClientFrame::Cancel { session_id } => {
+                self.command(session_id, ClientCommand::Cancel).await
+            }
+            ClientFrame::Interrupt { session_id } => {
+                self.command(session_id, ClientCommand::Interrupt).await
+            }
+            ClientFrame::Voice { session_id, speak } => {
+                self.command(session_id, ClientCommand::Voice(speak)).await
+            }
+            ClientFrame::AudioEnd { session_id, .. } => Err(Refusal::Frame(ServerFrame::error(
+                code::STT_NOT_CONFIGURED,
+                "voice input needs a speech-to-text provider; send text messages",
+                Some(session_id),
+            ))),
+        };
+        match outcome {
+            Ok(frame) => frame,
+            Err(Refusal::Frame(frame)) => Some(frame),
+            Err(Refusal::Session(e, session_id)) => {
+                Some(ServerFrame::error(e.code(), e.public_message(), session_id))
+            }
+        }
+    }
+
+    async fn attach(
+        &mut self,
+        session_id: Uuid,
+        addr: Addr<SessionActor>,
+        tx: &mpsc::Sender<Outbound>,
+    ) -> Result<SessionView, Refusal> {
+        if let Some((previous, old)) = self.attached.take()
+            && previous != session_id
+        {
+            old.do_send(Detach { socket_id: self.id });
+        }
+        let link = SocketLink {
+            id: self.id,
+            tx: tx.clone(),
+        };
+        let view = addr
+            .send(Attach {
+                user_id: self.user.id,
+                link,
+            })
+            .await
+            .map_err(SessionError::from)
+            .and_then(|r| r)
+            .map_err(|e| Refusal::Session(e, Some(session_id)))?;
+        self.attached = Some((session_id, addr));
+        Ok(view)
+    }
+
+    async fn start(
+        &mut self,
+        content_type: crate::domain::ContentType,
+        intent: Option<crate::state_machine::Intent>,
+        content_id: Option<Uuid>,
+        speak: bool,
+        tx: &mpsc::Sender<Outbound>,
+    ) -> Result<Option<ServerFrame>, Refusal> {
+        self.limit().await?;
+        let (session_id, addr) = self
+            .engine
+            .registry
+            .send(Create {
+                user_id: self.user.id,
+                content_type,
+                intent,
+                content_id,
+                speak,
+            })
+            .await
+            .map_err(SessionError::from)
+            .and_then(|r| r)
+            .map_err(|e| Refusal::Session(e, None))?;
+        let view = self.attach(session_id, addr.clone(), tx).await?;
+        let started = ServerFrame::Started {
+            session_id,
+            content_type: view.content_type,
+            state: view.state,
+        };
+        let _ = tx.try_send(Outbound::Frame(started));
+        send_command(&addr, self.user.id, ClientCommand::Begin)
+            .await
+            .map_err(|e| Refusal::Session(e, Some(session_id)))?;
+        Ok(None)
+    }
+
+    async fn resume(
+        &mut self,
+        session_id: Uuid,
+        tx: &mpsc::Sender<Outbound>,
+    ) -> Result<Option<ServerFrame>, Refusal> {
+        let addr = self
+            .engine
+            .registry
+            .send(Open {
+                user_id: self.user.id,
+                session_id,
+            })
+            .await
+            .map_err(SessionError::from)
+            .and_then(|r| r)
+            .map_err(|e| Refusal::Session(e, Some(session_id)))?;
+        let view = self.attach(session_id, addr, tx).await?;
+        Ok(Some(ServerFrame::Resumed {
+            session_id,
+            content_type: view.content_type,
+            state: view.state,
+            context: view.context,
+            messages: view.messages,
+        }))
+    }
+
+    async fn command(
+        &mut self,
+        session_id: Uuid,
+        command: ClientCommand,
+    ) -> Result<Option<ServerFrame>, Refusal> {
+        let addr = match &self.attached {
+            Some((attached, addr)) if *attached == session_id => addr.clone(),
+            Some(_) => {
+                return Err(Refusal::Frame(ServerFrame::error(
+                    code::SESSION_MISMATCH,
+                    "this socket is attached to another conversation; send resume first",
+                    Some(session_id),
+                )));
+            }
+            None => {
+                return Err(Refusal::Frame(ServerFrame::error(
+                    code::NO_SESSION,
+                    "no conversation on this socket; send start or resume first",
+                    Some(session_id),
+                )));
+            }
+        };
+        if !matches!(command, ClientCommand::Interrupt | ClientCommand::Voice(_)) {
+            self.limit().await?;
+        }
+        send_command(&addr, self.user.id, command)
+            .await
+            .map_err(|e| Refusal::Session(e, Some(session_id)))?;
+        Ok(None)
+    }
+
+    /// Counts a frame against the user's rate limit.
+    async fn limit(&self) -> Result<(), Refusal> {
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        match limiter.check(&format!("user:{}", self.user.id)).await {
+            Ok(decision) if !decision.allowed => Err(Refusal::Frame(ServerFrame::error(
+                code::RATE_LIMITED,
+                format!(
+                    "too many messages; retry in {} s",
+                    decision.retry_after.as_secs_f64().ceil().max(1.0)
+                ),
+                self.attached.as_ref().map(|(id, _)| *id),
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Why a frame was not carried out.
+enum Refusal {
+    Frame(ServerFrame),
+    Session(SessionError, Option<Uuid>),
+}
+
+async fn send_command(
+    addr: &Addr<SessionActor>,
+    user_id: Uuid,
+    command: ClientCommand,
+) -> Result<(), SessionError> {
+    addr.send(Command {
+        user_id,
+        command,
+        reply_to: None,
+    })
+    .await
+    .map_err(SessionError::from)
+    .and_then(|r| r)
+}
+
+async fn send(
+    session: &mut actix_ws::Session,
+    frame: &ServerFrame,
+) -> Result<(), actix_ws::Closed> {
+    match serde_json::to_string(frame) {
+        Ok(text) => session.text(text).await,
+        Err(e) => {
+            tracing::error!(error = %e, "a frame could not be encoded");
+            Ok(())
+        }
+    }
+}
+
+fn close(code: CloseCode, description: &str) -> CloseReason {
+    CloseReason {
+        code,
+        description: Some(description.to_owned()),
+    }
+}
