@@ -1,10 +1,16 @@
 //! Integration tests: the whole application over HTTP, on both backends.
 
+mod fake_llm;
 mod helpers;
+mod llm;
+mod ws;
 
 mod auth;
+mod cluster;
+mod conversation;
 mod credits;
 mod errors;
+mod generation_store;
 mod operations;
 mod process;
 mod rate_limit;

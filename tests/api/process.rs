@@ -18,7 +18,7 @@ use crate::helpers::{
 
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
-fn waqup() -> Command {
+pub fn waqup() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_waqup"));
     // Only what a test sets: nothing inherited from the developer's shell.
     for (key, _) in std::env::vars() {
@@ -33,14 +33,14 @@ fn waqup() -> Command {
 }
 
 /// A `waqup serve` process; killed when dropped.
-struct Server {
+pub struct Server {
     child: Child,
-    base: String,
+    pub base: String,
     log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
-    fn start(dir: &Path, env: &HashMap<&str, String>) -> Server {
+    pub fn start(dir: &Path, env: &HashMap<&str, String>) -> Server {
         let mut command = waqup();
         command
             .arg("serve")
@@ -87,12 +87,12 @@ impl Server {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
     /// Sends SIGTERM and waits for the process to exit.
-    fn terminate(mut self) -> std::process::ExitStatus {
+    pub fn terminate(mut self) -> std::process::ExitStatus {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -110,6 +110,18 @@ impl Server {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+}
+
+impl Server {
+    /// SIGKILL: the process dies with whatever it was doing.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill the server");
+        self.child.wait().expect("reap the server");
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
     }
 }
 
