@@ -30,6 +30,8 @@ CREATE TABLE content_items (
     deleted_at        TIMESTAMPTZ
 );
 CREATE INDEX content_items_user_idx ON content_items (user_id, created_at DESC);
+-- Items still being made: what the sweep for abandoned jobs looks at.
+CREATE INDEX content_items_generating_idx ON content_items (created_at) WHERE status = 'generating';
 
 -- Credits set aside for a generation: available = balance - open holds.
 CREATE TABLE credit_holds (

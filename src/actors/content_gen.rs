@@ -22,17 +22,56 @@ pub struct JobDone {
     pub job_id: Uuid,
 }
 
+/// Renewals that may fail in a row (the store unreachable) before the run gives up:
+/// renewing every third of the lease, the lease is about to run out by then.
+const RENEWAL_FAILURES: u32 = 2;
+
 /// Runs one generation job from its recorded stage: text, then the charge. Renews the
 /// job's lease while it works, so a dead node's jobs are resumed elsewhere.
 pub struct ContentGenActor {
     job: Job,
     deps: Arc<Deps>,
     runner: Recipient<JobDone>,
+    /// The run's task: aborted when the actor stops, so a run that lost its lease does
+    /// no more work.
+    task: Option<tokio::task::AbortHandle>,
+    renewal_failures: u32,
 }
 
 impl ContentGenActor {
     pub fn new(job: Job, deps: Arc<Deps>, runner: Recipient<JobDone>) -> Self {
-        Self { job, deps, runner }
+        Self {
+            job,
+            deps,
+            runner,
+            task: None,
+            renewal_failures: 0,
+        }
+    }
+
+    fn renew(&mut self, ctx: &mut Context<Self>) {
+        let (deps, job_id, lease) = (self.deps.clone(), self.job.id, self.job.lease.clone());
+        let renew = async move {
+            deps.store
+                .renew_lease(job_id, &lease, now() + deps.job_lease)
+                .await
+        };
+        ctx.spawn(super::offload_try(renew).into_actor(self).map(|renewed, act, ctx| {
+            match renewed {
+                Ok(true) => act.renewal_failures = 0,
+                Ok(false) => {
+                    tracing::warn!(job_id = %act.job.id, "job lease lost; stopping");
+                    ctx.stop();
+                }
+                Err(e) => {
+                    act.renewal_failures += 1;
+                    tracing::warn!(job_id = %act.job.id, error = %e, failures = act.renewal_failures, "renewing the job lease failed");
+                    if act.renewal_failures >= RENEWAL_FAILURES {
+                        ctx.stop();
+                    }
+                }
+            }
+        }));
     }
 }
 
@@ -40,33 +79,20 @@ impl Actor for ContentGenActor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        ctx.run_interval(self.deps.job_lease / 3, |act, ctx| {
-            let (deps, job_id) = (act.deps.clone(), act.job.id);
-            let renew = async move {
-                deps.store
-                    .renew_lease(job_id, &deps.node_id, now() + deps.job_lease)
-                    .await
-            };
-            ctx.spawn(
-                super::offload_try(renew)
-                    .into_actor(act)
-                    .map(|renewed, act, ctx| {
-                        if !matches!(renewed, Ok(true)) {
-                            tracing::warn!(job_id = %act.job.id, "job lease lost; stopping");
-                            ctx.stop();
-                        }
-                    }),
-            );
-        });
-        let work = run(self.job.clone(), self.deps.clone());
+        ctx.run_interval(self.deps.job_lease / 3, |act, ctx| act.renew(ctx));
+        let task = tokio::spawn(run(self.job.clone(), self.deps.clone()));
+        self.task = Some(task.abort_handle());
         ctx.spawn(
-            super::offload(work)
+            super::joined(task)
                 .into_actor(self)
                 .map(|_, _, ctx| ctx.stop()),
         );
     }
 
     fn stopped(&mut self, _: &mut Context<Self>) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
         self.runner.do_send(JobDone {
             job_id: self.job.id,
         });
@@ -121,7 +147,7 @@ async fn run(job: Job, deps: Arc<Deps>) {
             tracing::error!(error = format!("{e:#}"), "generation failed");
             let failed = deps
                 .store
-                .fail_job(job.id, &deps.node_id, &format!("{e:#}"), now())
+                .fail_job(job.id, &job.lease, &format!("{e:#}"), now())
                 .await;
             match failed {
                 Ok(true) => {
@@ -170,7 +196,7 @@ async fn stages(job: &Job, deps: &Deps) -> anyhow::Result<bool> {
         };
         if !deps
             .store
-            .save_generated_text(job.id, &deps.node_id, composition.into(), now())
+            .save_generated_text(job.id, &job.lease, composition.into(), now())
             .await?
         {
             return Ok(false);
@@ -178,7 +204,7 @@ async fn stages(job: &Job, deps: &Deps) -> anyhow::Result<bool> {
         progress(deps, job, "text", 70).await;
     }
     progress(deps, job, "capture", 90).await;
-    match deps.store.finish_job(job.id, &deps.node_id, now()).await? {
+    match deps.store.finish_job(job.id, &job.lease, now()).await? {
         Finish::Charged { .. } | Finish::AlreadyCharged => Ok(true),
         Finish::LeaseLost => Ok(false),
     }

@@ -13,9 +13,12 @@ use crate::time::now;
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
 /// Jobs one node runs at once.
 const MAX_RUNNING_JOBS: usize = 256;
+/// How often jobs that used up their claims are given up and their holds released.
+const SETTLE_INTERVAL: Duration = Duration::from_secs(60);
 
-/// Claims generation jobs and runs each in a [`ContentGenActor`]. At start it resumes
-/// the jobs whose lease expired and releases holds no job will ever capture.
+/// Claims generation jobs and runs each in a [`ContentGenActor`]. It resumes the jobs
+/// whose lease expired, and at start and every minute gives up the jobs that used up
+/// their claims and releases holds no job will ever capture.
 #[derive(Default)]
 pub struct JobRunner {
     deps: Option<Arc<Deps>>,
@@ -29,6 +32,26 @@ impl JobRunner {
 
     fn lease_until(deps: &Deps) -> chrono::DateTime<chrono::Utc> {
         now() + deps.job_lease
+    }
+
+    /// A lease token unique to one claim: it names the node (for the logs) and the
+    /// claim, so an earlier run of the same job on this node cannot pass for this one.
+    fn lease_token(deps: &Deps) -> String {
+        format!("{}/{}", deps.node_id, Uuid::new_v4().simple())
+    }
+
+    fn settle_abandoned(&mut self, ctx: &mut Context<Self>) {
+        let Some(deps) = self.deps.clone() else {
+            return;
+        };
+        let settle = async move {
+            match deps.store.settle_abandoned_jobs(now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(released = n, "released credit holds of abandoned jobs"),
+                Err(e) => tracing::warn!(error = %e, "settling abandoned jobs failed"),
+            }
+        };
+        ctx.spawn(super::offload(settle).into_actor(self).map(|_, _, _| ()));
     }
 
     fn run(&mut self, job: crate::store::Job, ctx: &mut Context<Self>) {
@@ -51,7 +74,7 @@ impl JobRunner {
         let claim = async move {
             deps.store
                 .claim_free_jobs(
-                    &deps.node_id,
+                    &JobRunner::lease_token(&deps),
                     now(),
                     JobRunner::lease_until(&deps),
                     room as i64,
@@ -89,18 +112,11 @@ impl Handler<Begin> for JobRunner {
             tracing::info!("this node runs no generation jobs; other nodes pick them up");
             return;
         }
-        let deps = msg.deps.clone();
         self.deps = Some(msg.deps);
-        let release = async move {
-            match deps.store.release_orphan_holds(now()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::warn!(released = n, "released credit holds left by failed jobs"),
-                Err(e) => tracing::warn!(error = %e, "releasing orphan holds failed"),
-            }
-        };
-        ctx.spawn(super::offload(release).into_actor(self).map(|_, _, _| ()));
+        self.settle_abandoned(ctx);
         self.poll(ctx);
         ctx.run_interval(POLL_INTERVAL, |act, ctx| act.poll(ctx));
+        ctx.run_interval(SETTLE_INTERVAL, |act, ctx| act.settle_abandoned(ctx));
     }
 }
 
@@ -125,7 +141,7 @@ impl Handler<RunJob> for JobRunner {
             deps.store
                 .claim_job(
                     msg.job_id,
-                    &deps.node_id,
+                    &JobRunner::lease_token(&deps),
                     now(),
                     JobRunner::lease_until(&deps),
                 )

@@ -27,8 +27,8 @@ pub use credits::{CreditActor, Reserve};
 pub use jobs::{JobRunner, RunJob};
 pub use registry::{AdminJoin, AdminLeave, Create, Open, Peek, SessionRegistry};
 pub use session::{
-    Attach, Attached, ClientCommand, Command, Detach, Outbound, SessionActor, SessionError,
-    SessionView, SocketLink, TurnReply, View,
+    Attach, ClientCommand, Command, Detach, Outbound, SessionActor, SessionError, SessionView,
+    SocketLink, TurnReply, View,
 };
 
 use crate::cache::SessionStore;
@@ -62,7 +62,12 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    match tokio::spawn(work).await {
+    joined(tokio::spawn(work)).await
+}
+
+/// Waits for a spawned task as [`offload`] does (for callers that keep its handle).
+pub async fn joined<T>(task: tokio::task::JoinHandle<T>) -> Result<T, Panicked> {
+    match task.await {
         Ok(output) => Ok(output),
         Err(e) if e.is_panic() => {
             let payload = e.into_panic();
@@ -75,7 +80,7 @@ where
             metrics::counter!("actor_task_panics_total").increment(1);
             Err(Panicked(message))
         }
-        // Cancelled: the runtime is shutting down; nothing waits for the answer.
+        // Cancelled: aborted, or the runtime is shutting down; nothing waits for it.
         Err(_) => std::future::pending().await,
     }
 }

@@ -131,22 +131,29 @@ pub trait CreditStore {
     async fn append_ledger(&self, entry: NewLedgerEntry) -> StoreResult<LedgerEntry>;
 }
 
+/// How many times a job is claimed before it is given up (failed, its hold released):
+/// a job that keeps killing or stalling its node must not hold credits forever.
+pub const MAX_JOB_CLAIMS: i64 = 5;
+
 /// Credit holds, generated items and their durable jobs.
 ///
 /// A job is run by whoever holds its lease; a job whose lease expired (its node died)
-/// is claimed again and resumes at its recorded stage. Every step checks the lease, so
-/// a node that lost it cannot write over the new owner.
+/// is claimed again and resumes at its recorded stage. The lease is named by `lease`,
+/// a token the claimer makes unique per claim: every step checks it, so a run that lost
+/// its lease (to another node, or to a later claim on the same node) cannot write over
+/// the new one.
 #[async_trait]
 pub trait GenerationStore {
     /// In one transaction: checks available credits (balance minus open holds), holds
     /// the cost, creates the item (`generating`) and its job. The same `hold_key` again
     /// returns the first reservation.
     async fn reserve_generation(&self, new: NewGeneration) -> StoreResult<Reservation>;
-    /// Takes the lease of one job if it is free (new, or its lease expired).
+    /// Takes the lease of one job if it is free (new, or its lease expired) and has been
+    /// claimed fewer than [`MAX_JOB_CLAIMS`] times.
     async fn claim_job(
         &self,
         job_id: Uuid,
-        owner: &str,
+        lease: &str,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<Option<Job>>;
@@ -154,7 +161,7 @@ pub trait GenerationStore {
     /// on PostgreSQL, so nodes never claim the same job).
     async fn claim_free_jobs(
         &self,
-        owner: &str,
+        lease: &str,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         limit: i64,
@@ -162,14 +169,14 @@ pub trait GenerationStore {
     async fn renew_lease(
         &self,
         job_id: Uuid,
-        owner: &str,
+        lease: &str,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<bool>;
     /// Stores the text and moves the job to its capture stage; false if the lease is lost.
     async fn save_generated_text(
         &self,
         job_id: Uuid,
-        owner: &str,
+        lease: &str,
         text: GeneratedText,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
@@ -177,19 +184,21 @@ pub trait GenerationStore {
     async fn finish_job(
         &self,
         job_id: Uuid,
-        owner: &str,
+        lease: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Finish>;
     /// In one transaction: the hold is released, the item `failed`; false if the lease is lost.
     async fn fail_job(
         &self,
         job_id: Uuid,
-        owner: &str,
+        lease: &str,
         error: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
-    /// Releases open holds whose job is no longer pending or running.
-    async fn release_orphan_holds(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+    /// Fails the jobs whose lease expired after their last allowed claim, then releases
+    /// every open hold no pending or running job will capture and fails its item.
+    /// Returns how many holds were released.
+    async fn settle_abandoned_jobs(&self, now: DateTime<Utc>) -> StoreResult<u64>;
     async fn content_item(&self, id: Uuid, user_id: Uuid) -> StoreResult<Option<ContentItem>>;
 }
 

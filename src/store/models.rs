@@ -237,6 +237,8 @@ impl JobStage {
 #[derive(Debug, Clone)]
 pub struct Job {
     pub id: Uuid,
+    /// The claim's lease token: what every later step of this run presents.
+    pub lease: String,
     pub content_id: Uuid,
     pub user_id: Uuid,
     pub session_id: Option<Uuid>,

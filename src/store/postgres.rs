@@ -19,13 +19,7 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 impl Backend for Postgres {
     const KIND: StoreKind = StoreKind::Postgres;
     const LOCK_USER: &'static str = "SELECT preferences FROM users WHERE id = $1 FOR UPDATE";
-    const CLAIM_FREE_JOBS: &'static str = "UPDATE generation_jobs SET status = 'running', lease_owner = $1, \
-         lease_expires_at = $3, attempts = attempts + 1, updated_at = $2 \
-         WHERE id IN (SELECT id FROM generation_jobs \
-           WHERE status IN ('pending', 'running') \
-             AND (lease_expires_at IS NULL OR lease_expires_at < $2) \
-           ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
-         RETURNING id";
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
     const BEGIN_WRITE: &'static str = "BEGIN";
 
     fn migrator() -> &'static Migrator {

@@ -24,13 +24,7 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 impl Backend for Sqlite {
     const KIND: StoreKind = StoreKind::Sqlite;
     const LOCK_USER: &'static str = "SELECT preferences FROM users WHERE id = $1";
-    const CLAIM_FREE_JOBS: &'static str = "UPDATE generation_jobs SET status = 'running', lease_owner = $1, \
-         lease_expires_at = $3, attempts = attempts + 1, updated_at = $2 \
-         WHERE id IN (SELECT id FROM generation_jobs \
-           WHERE status IN ('pending', 'running') \
-             AND (lease_expires_at IS NULL OR lease_expires_at < $2) \
-           ORDER BY created_at LIMIT $4) \
-         RETURNING id";
+    const SKIP_LOCKED: &'static str = "";
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
 
     fn migrator() -> &'static Migrator {

@@ -5,7 +5,8 @@ use serde_json::json;
 use uuid::Uuid;
 use waqup::domain::{ContentType, Depth, Email, Preferences, Role};
 use waqup::store::{
-    ContentStatus, Finish, GeneratedText, GenerationIds, NewGeneration, NewUser, Reservation, User,
+    ContentStatus, Finish, GeneratedText, GenerationIds, MAX_JOB_CLAIMS, NewGeneration, NewUser,
+    Reservation, User,
 };
 use waqup::time::now;
 
@@ -25,6 +26,7 @@ backend_tests!(
     one_owner_per_job_and_one_charge_per_item,
     a_failed_job_releases_its_hold_and_orphans_are_released,
     expired_leases_are_claimed_again_at_their_stage,
+    a_job_that_keeps_dying_is_given_up,
 );
 
 async fn user_with(app: &TestApp, credits: i64) -> User {
@@ -261,13 +263,13 @@ async fn a_failed_job_releases_its_hold_and_orphans_are_released(backend: Backen
 
     // Pending and running jobs keep their holds; nothing is orphaned by them.
     let pending = created(&app, user.id, "g", 1).await;
-    assert_eq!(store.release_orphan_holds(now()).await.unwrap(), 0);
+    assert_eq!(store.settle_abandoned_jobs(now()).await.unwrap(), 0);
     assert_eq!(store.credit_summary(user.id).await.unwrap().held, 1);
 
     // A job that ended without settling its hold (an outside change, a bug) leaves an
     // orphan: released at the next start, and its item marked failed.
     execute(&app, "UPDATE generation_jobs SET status = 'failed'").await;
-    assert_eq!(store.release_orphan_holds(now()).await.unwrap(), 1);
+    assert_eq!(store.settle_abandoned_jobs(now()).await.unwrap(), 1);
     assert_eq!(store.credit_summary(user.id).await.unwrap().held, 0);
     let item = store
         .content_item(pending.content_id, user.id)
@@ -355,4 +357,79 @@ async fn expired_leases_are_claimed_again_at_their_stage(backend: Backend) {
         .await
         .unwrap();
     assert!(none.is_empty());
+}
+
+async fn a_job_that_keeps_dying_is_given_up(backend: Backend) {
+    let Some(app) = spawn(backend).await else {
+        return;
+    };
+    let store = &app.state.store;
+    let user = user_with(&app, 3).await;
+    let ids = created(&app, user.id, "doomed", 2).await;
+    // Every claim's node dies before its lease ends.
+    let mut at = now();
+    for claim in 1..=MAX_JOB_CLAIMS {
+        let job = store
+            .claim_job(
+                ids.job_id,
+                &format!("run-{claim}"),
+                at,
+                at + Duration::seconds(5),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(job.attempts, claim);
+        assert_eq!(job.lease, format!("run-{claim}"));
+        // A lease left by an earlier claim no longer writes.
+        if claim > 1 {
+            assert!(
+                !store
+                    .save_generated_text(ids.job_id, &format!("run-{}", claim - 1), text(), at)
+                    .await
+                    .unwrap()
+            );
+        }
+        at += Duration::seconds(6);
+    }
+    // Used up: nobody claims it again, and while its last lease lives nothing settles it.
+    assert!(
+        store
+            .claim_job(ids.job_id, "one-more", at, at + Duration::seconds(5))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .claim_free_jobs("poller", at, at + Duration::seconds(5), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .settle_abandoned_jobs(at - Duration::seconds(3))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(store.credit_summary(user.id).await.unwrap().held, 2);
+    // Once it lapses, the job is given up: the hold released, the item failed.
+    assert_eq!(store.settle_abandoned_jobs(at).await.unwrap(), 1);
+    let summary = store.credit_summary(user.id).await.unwrap();
+    assert_eq!(
+        (summary.balance, summary.held, summary.has_consumed),
+        (3, 0, false)
+    );
+    let item = store
+        .content_item(ids.content_id, user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(item.status, ContentStatus::Failed);
+    assert_eq!(
+        store.finish_job(ids.job_id, "run-5", at).await.unwrap(),
+        Finish::LeaseLost
+    );
 }

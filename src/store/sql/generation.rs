@@ -8,7 +8,7 @@ use super::{impl_for_backends, lock_user};
 use crate::domain::LedgerType;
 use crate::store::{
     ContentItem, ContentStatus, Finish, GeneratedText, GenerationIds, GenerationStore, Job,
-    JobStage, NewGeneration, NewLedgerEntry, Reservation, StoreError, StoreResult,
+    JobStage, MAX_JOB_CLAIMS, NewGeneration, NewLedgerEntry, Reservation, StoreError, StoreResult,
 };
 
 macro_rules! content_columns {
@@ -89,6 +89,7 @@ impl TryFrom<ContentRow> for ContentItem {
 #[derive(sqlx::FromRow)]
 struct JobRow {
     id: Uuid,
+    lease_owner: Option<String>,
     content_item_id: Uuid,
     user_id: Uuid,
     session_id: Option<Uuid>,
@@ -110,6 +111,7 @@ impl TryFrom<JobRow> for Job {
                 .ok_or_else(|| invalid(format!("stage {}", row.stage)))?,
             content_type: row.content_type.parse().map_err(invalid)?,
             id: row.id,
+            lease: row.lease_owner.unwrap_or_default(),
             content_id: row.content_item_id,
             user_id: row.user_id,
             session_id: row.session_id,
@@ -121,15 +123,13 @@ impl TryFrom<JobRow> for Job {
     }
 }
 
-const JOB_BY_ID: &str = "SELECT j.id, j.content_item_id, j.user_id, j.session_id, j.stage, \
+const JOB_BY_ID: &str = "SELECT j.id, j.lease_owner, j.content_item_id, j.user_id, j.session_id, j.stage, \
      j.attempts, c.content_type, c.context, c.parent_id, c.cost \
      FROM generation_jobs j JOIN content_items c ON c.id = j.content_item_id WHERE j.id = $1";
 
-/// The parts of a job that decide what `finish_job` and `fail_job` may do.
+/// The parts of a job that `finish_job` and `fail_job` settle.
 #[derive(sqlx::FromRow)]
 struct Settlement {
-    lease_owner: Option<String>,
-    status: String,
     content_item_id: Uuid,
     content_type: String,
     session_id: Option<Uuid>,
@@ -138,7 +138,7 @@ struct Settlement {
     amount: i64,
 }
 
-const SETTLEMENT: &str = "SELECT j.lease_owner, j.status, j.content_item_id, c.content_type, \
+const SETTLEMENT: &str = "SELECT j.content_item_id, c.content_type, \
      j.session_id, h.id AS hold_id, h.status AS hold_status, h.amount \
      FROM generation_jobs j \
      JOIN credit_holds h ON h.id = j.hold_id \
@@ -153,6 +153,16 @@ trait Settle<DB: sqlx::Database> {
         tx: &mut sqlx::Transaction<'static, DB>,
         job_id: Uuid,
     ) -> StoreResult<(Uuid, Settlement)>;
+    /// Ends a running job held under `lease`; false (nothing written) if the lease is
+    /// no longer this one.
+    async fn end_job(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        job_id: Uuid,
+        lease: &str,
+        status: &str,
+        error: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
 }
 
 impl_for_backends!(Settle<DB> {
@@ -169,6 +179,31 @@ impl_for_backends!(Settle<DB> {
         let job: Settlement = sqlx::query_as(SETTLEMENT).bind(job_id).fetch_one(&mut **tx).await?;
         Ok((user_id, job))
     }
+
+    async fn end_job(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        job_id: Uuid,
+        lease: &str,
+        status: &str,
+        error: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let ended = sqlx::query(
+            "UPDATE generation_jobs SET status = $3, \
+             stage = CASE WHEN $3 = 'succeeded' THEN 'done' ELSE stage END, \
+             lease_owner = NULL, lease_expires_at = NULL, \
+             last_error = COALESCE($4, last_error), updated_at = $5 \
+             WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
+        )
+        .bind(job_id)
+        .bind(lease)
+        .bind(status)
+        .bind(error)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        Ok(DB::rows_affected(&ended) == 1)
+    }
 });
 
 impl_for_backends!(GenerationStore {
@@ -180,9 +215,11 @@ impl_for_backends!(GenerationStore {
         lock_user(&mut tx, new.user_id).await?;
         let existing: Option<(Uuid, Uuid)> = sqlx::query_as(
             "SELECT h.content_item_id, j.id FROM credit_holds h \
-             JOIN generation_jobs j ON j.hold_id = h.id WHERE h.hold_key = $1",
+             JOIN generation_jobs j ON j.content_item_id = h.content_item_id \
+             WHERE h.hold_key = $1 AND h.user_id = $2",
         )
         .bind(new.hold_key.as_str())
+        .bind(new.user_id)
         .fetch_optional(&mut *tx)
         .await?;
         if let Some((content_id, job_id)) = existing {
@@ -269,7 +306,7 @@ impl_for_backends!(GenerationStore {
     async fn claim_job(
         &self,
         job_id: Uuid,
-        owner: &str,
+        lease: &str,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<Option<Job>> {
@@ -277,12 +314,13 @@ impl_for_backends!(GenerationStore {
             "UPDATE generation_jobs SET status = 'running', lease_owner = $2, \
              lease_expires_at = $4, attempts = attempts + 1, updated_at = $3 \
              WHERE id = $1 AND status IN ('pending', 'running') \
-               AND (lease_expires_at IS NULL OR lease_expires_at < $3)",
+               AND (lease_expires_at IS NULL OR lease_expires_at < $3) AND attempts < $5",
         )
         .bind(job_id)
-        .bind(owner)
+        .bind(lease)
         .bind(now)
         .bind(lease_until)
+        .bind(MAX_JOB_CLAIMS)
         .execute(&self.writer)
         .await?;
         if DB::rows_affected(&claimed) == 0 {
@@ -297,17 +335,28 @@ impl_for_backends!(GenerationStore {
 
     async fn claim_free_jobs(
         &self,
-        owner: &str,
+        lease: &str,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> StoreResult<Vec<Job>> {
+        let claim = format!(
+            "UPDATE generation_jobs SET status = 'running', lease_owner = $1, \
+             lease_expires_at = $3, attempts = attempts + 1, updated_at = $2 \
+             WHERE id IN (SELECT id FROM generation_jobs \
+               WHERE status IN ('pending', 'running') \
+                 AND (lease_expires_at IS NULL OR lease_expires_at < $2) AND attempts < $5 \
+               ORDER BY created_at LIMIT $4{}) \
+             RETURNING id",
+            DB::SKIP_LOCKED
+        );
         let mut tx = self.begin_write().await?;
-        let ids: Vec<Uuid> = sqlx::query_scalar(DB::CLAIM_FREE_JOBS)
-            .bind(owner)
+        let ids: Vec<Uuid> = sqlx::query_scalar(sqlx::AssertSqlSafe(claim))
+            .bind(lease)
             .bind(now)
             .bind(lease_until)
             .bind(limit)
+            .bind(MAX_JOB_CLAIMS)
             .fetch_all(&mut *tx)
             .await?;
         let mut jobs = Vec::with_capacity(ids.len());
@@ -322,7 +371,7 @@ impl_for_backends!(GenerationStore {
     async fn renew_lease(
         &self,
         job_id: Uuid,
-        owner: &str,
+        lease: &str,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let renewed = sqlx::query(
@@ -330,7 +379,7 @@ impl_for_backends!(GenerationStore {
              WHERE id = $1 AND lease_owner = $2 AND status = 'running'",
         )
         .bind(job_id)
-        .bind(owner)
+        .bind(lease)
         .bind(lease_until)
         .execute(&self.writer)
         .await?;
@@ -341,7 +390,7 @@ impl_for_backends!(GenerationStore {
     async fn save_generated_text(
         &self,
         job_id: Uuid,
-        owner: &str,
+        lease: &str,
         text: GeneratedText,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
@@ -351,7 +400,7 @@ impl_for_backends!(GenerationStore {
              WHERE id = $1 AND lease_owner = $2 AND status = 'running' AND stage = 'text'",
         )
         .bind(job_id)
-        .bind(owner)
+        .bind(lease)
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -378,13 +427,15 @@ impl_for_backends!(GenerationStore {
     }
 
     #[tracing::instrument(skip_all, fields(job_id = %job_id))]
-    async fn finish_job(&self, job_id: Uuid, owner: &str, now: DateTime<Utc>) -> StoreResult<Finish> {
+    async fn finish_job(&self, job_id: Uuid, lease: &str, now: DateTime<Utc>) -> StoreResult<Finish> {
         let mut tx = self.begin_write().await?;
         let (user_id, job) = <Self as Settle<DB>>::settlement(&mut tx, job_id).await?;
         if job.hold_status == "captured" {
             return Ok(Finish::AlreadyCharged);
         }
-        if job.lease_owner.as_deref() != Some(owner) || job.status != "running" {
+        // The job's row first: on PostgreSQL this waits for, or shuts out, a claim
+        // running beside us, and the lease is checked at the moment of writing.
+        if !<Self as Settle<DB>>::end_job(&mut tx, job_id, lease, "succeeded", None, now).await? {
             return Ok(Finish::LeaseLost);
         }
         let charged = <Self as LedgerWrites<DB>>::apply(
@@ -411,14 +462,6 @@ impl_for_backends!(GenerationStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "UPDATE generation_jobs SET status = 'succeeded', stage = 'done', lease_owner = NULL, \
-             lease_expires_at = NULL, updated_at = $2 WHERE id = $1",
-        )
-        .bind(job_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
         Ok(Finish::Charged {
             balance_after: charged.balance_after,
@@ -429,13 +472,13 @@ impl_for_backends!(GenerationStore {
     async fn fail_job(
         &self,
         job_id: Uuid,
-        owner: &str,
+        lease: &str,
         error: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let (_, job) = <Self as Settle<DB>>::settlement(&mut tx, job_id).await?;
-        if job.lease_owner.as_deref() != Some(owner) || job.status != "running" {
+        if !<Self as Settle<DB>>::end_job(&mut tx, job_id, lease, "failed", Some(error), now).await? {
             return Ok(false);
         }
         sqlx::query(
@@ -451,25 +494,31 @@ impl_for_backends!(GenerationStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "UPDATE generation_jobs SET status = 'failed', lease_owner = NULL, \
-             lease_expires_at = NULL, last_error = $2, updated_at = $3 WHERE id = $1",
-        )
-        .bind(job_id)
-        .bind(error)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
         Ok(true)
     }
 
-    async fn release_orphan_holds(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+    async fn settle_abandoned_jobs(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
+        let given_up = sqlx::query(
+            "UPDATE generation_jobs SET status = 'failed', lease_owner = NULL, \
+             lease_expires_at = NULL, last_error = $2, updated_at = $1 \
+             WHERE status IN ('pending', 'running') AND attempts >= $3 \
+               AND (lease_expires_at IS NULL OR lease_expires_at < $1)",
+        )
+        .bind(now)
+        .bind(format!("given up after {MAX_JOB_CLAIMS} claims"))
+        .bind(MAX_JOB_CLAIMS)
+        .execute(&mut *tx)
+        .await?;
+        if DB::rows_affected(&given_up) > 0 {
+            tracing::warn!(jobs = DB::rows_affected(&given_up), "gave up generation jobs");
+        }
         let released = sqlx::query(
             "UPDATE credit_holds SET status = 'released', updated_at = $1 \
              WHERE status = 'open' AND NOT EXISTS (SELECT 1 FROM generation_jobs j \
-               WHERE j.hold_id = credit_holds.id AND j.status IN ('pending', 'running'))",
+               WHERE j.content_item_id = credit_holds.content_item_id \
+                 AND j.status IN ('pending', 'running'))",
         )
         .bind(now)
         .execute(&mut *tx)

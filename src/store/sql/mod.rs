@@ -27,9 +27,9 @@ pub trait Backend: Database {
     /// revocation can never miss a token that a concurrent refresh is inserting.
     /// (SQLite's write transaction already excludes every other writer.)
     const LOCK_USER: &'static str;
-    /// Claims free generation jobs: `($1 owner, $2 now, $3 lease until, $4 limit)`,
-    /// returning their ids. PostgreSQL skips rows other nodes are claiming.
-    const CLAIM_FREE_JOBS: &'static str;
+    /// Ends the subquery that picks free generation jobs: PostgreSQL locks them and
+    /// skips rows other nodes are claiming.
+    const SKIP_LOCKED: &'static str;
     fn migrator() -> &'static Migrator;
     fn rows_affected(result: &Self::QueryResult) -> u64;
 }
