@@ -21,4 +21,5 @@ pub mod state;
 pub mod state_machine;
 pub mod store;
 pub mod telemetry;
+pub mod text;
 pub mod time;

@@ -31,6 +31,15 @@ impl ContentType {
         }
     }
 
+    /// How long one lasts, in minutes, when the person does not say.
+    pub fn default_minutes(self) -> u32 {
+        match self {
+            ContentType::Affirmation => 2,
+            ContentType::GuidedMeditation => 10,
+            ContentType::Ritual => 12,
+        }
+    }
+
     /// How people call it in a sentence.
     pub fn noun(self) -> &'static str {
         match self {

@@ -9,13 +9,14 @@ use serde::{Deserialize, Serialize};
 use statig::prelude::*;
 use uuid::Uuid;
 
-use super::reaction::Reaction;
+use super::reaction::{Reaction, asks_for_change};
 use super::safety::{RiskLevel, SafetyAssessment};
 use super::slots::{SlotName, Slots, TimeOfDay, duration_bounds};
 use crate::domain::{ContentType, Pace, Tone};
 use crate::state_machine::slots::Intent;
 
 /// Messages gathered before missing details take their defaults and the summary comes.
+/// Not applied while an edit is answered (see [`Dialogue::editing`]).
 pub const MAX_GATHERING_TURNS: u32 = 8;
 
 /// A message from the person, already understood.
@@ -45,7 +46,7 @@ pub enum Event {
     Begin,
     Message(UserMessage),
     Confirm,
-    /// Change one detail from the summary.
+    /// Change one detail: from the summary, or while still gathering.
     Edit(SlotName),
     Cancel,
     GenerationRefused(Refusal),
@@ -63,8 +64,6 @@ pub enum Event {
         code: String,
         refunded: bool,
     },
-    /// Nothing happened for too long.
-    Timeout,
 }
 
 /// What the machine wants said. Rendered by templates, or by the LLM when configured.
@@ -105,7 +104,6 @@ pub enum Utterance {
         refunded: bool,
     },
     Cancelled,
-    TimedOut,
     /// The conversation is over (complete or cancelled).
     Closed,
     /// High risk: care first, resources, no generation.
@@ -161,7 +159,12 @@ pub struct Dialogue {
     pub settled: Vec<SlotName>,
     /// Messages received while gathering.
     pub turns: u32,
-    /// Answering an edit from the summary: go back to it after the answer.
+    /// An edit (see [`Event::Edit`]) is being answered: set from the edit until its
+    /// detail is answered. While set, the edited question is the one asked (again after
+    /// an unclear answer), [`MAX_GATHERING_TURNS`] does not apply (no default replaces
+    /// the detail without asking), and the voice question asks for the voice alone
+    /// (without offering the profile's usual). After the answer the dialogue goes on as
+    /// usual: the next missing detail, or the summary (where nothing else is missing).
     pub editing: bool,
     /// The item this conversation makes a new version of (the return loop).
     pub source_content_id: Option<Uuid>,
@@ -240,22 +243,42 @@ impl Dialogue {
         {
             self.settled.push(asked);
         }
-        let editing = std::mem::take(&mut self.editing);
-        let missing = self.next_missing();
-        let out_of_turns = self.turns >= MAX_GATHERING_TURNS;
+        // An edit lasts until its detail is answered: until then the same question comes
+        // again, whatever the turn count, and never a default in its place.
+        let edited = self
+            .asking
+            .filter(|slot| self.editing && !self.is_settled(*slot));
+        self.editing = edited.is_some();
+        let missing = edited.or_else(|| self.next_missing());
+        let out_of_turns = !self.editing && self.turns >= MAX_GATHERING_TURNS;
         match missing {
             Some(slot) if !out_of_turns => {
                 let again = self.asking == Some(slot) && learned.is_empty();
-                self.editing = editing && again;
                 self.ask(effects, slot, learned, again)
             }
             _ => {
                 if missing.is_some() {
                     self.slots = self.resolved_slots();
+                    // Out of turns: the unanswered optional questions are settled too,
+                    // so a later edit asks for its own detail only.
+                    for slot in plan(self.content_type) {
+                        if !self.settled.contains(slot) {
+                            self.settled.push(*slot);
+                        }
+                    }
                 }
                 self.summarise(effects, learned)
             }
         }
+    }
+
+    /// Forgets one detail and asks for it again; the answer goes on as usual (the next
+    /// missing detail, or the summary).
+    fn edit(&mut self, effects: &mut Vec<Effect>, slot: SlotName) -> Outcome<State> {
+        self.slots.clear(slot);
+        self.settled.retain(|s| *s != slot);
+        self.editing = true;
+        self.ask(effects, slot, Vec::new(), false)
     }
 
     /// Merges newly stated slots; returns the ones that changed.
@@ -287,6 +310,7 @@ impl Dialogue {
 
     fn summarise(&mut self, effects: &mut Vec<Effect>, learned: Vec<SlotName>) -> Outcome<State> {
         self.asking = None;
+        self.editing = false;
         effects.push(Effect::Say(Utterance::Summary { learned }));
         Transition(State::confirmation())
     }
@@ -381,11 +405,7 @@ pub fn defaults(content_type: ContentType, personal: Personal) -> Slots {
         intent: Some(Intent::Calm),
         context: None,
         time_of_day: Some(TimeOfDay::Anytime),
-        duration_minutes: Some(match content_type {
-            ContentType::Affirmation => 2,
-            ContentType::GuidedMeditation => 10,
-            ContentType::Ritual => 12,
-        }),
+        duration_minutes: Some(content_type.default_minutes()),
         voice: None,
         pace: Some(personal.pace),
         tone: Some(personal.tone),
@@ -461,7 +481,10 @@ impl Dialogue {
     }
 
     /// Shared by the gathering states. Message -> SafetyHold | next question | Confirmation
-    /// (also when out of turns, with defaults); Cancel and Timeout -> Cancelled.
+    /// (also when out of turns, with defaults, unless an edit is being answered);
+    /// Edit(slot) -> that slot's question, as from the summary (the detail is forgotten
+    /// and asked for; the questions left resume after the answer); Confirm -> the
+    /// current question again; Cancel -> Cancelled.
     #[superstate]
     fn gathering(&mut self, context: &mut Vec<Effect>, event: &Event) -> Outcome<State> {
         match event {
@@ -475,7 +498,7 @@ impl Dialogue {
                 self.gather(context, message)
             }
             Event::Cancel => Self::cancel(context, Utterance::Cancelled),
-            Event::Timeout => Self::cancel(context, Utterance::TimedOut),
+            Event::Edit(slot) => self.edit(context, *slot),
             Event::Confirm => {
                 context.push(Effect::Say(match self.asking {
                     Some(slot) => Utterance::Ask {
@@ -491,8 +514,10 @@ impl Dialogue {
         }
     }
 
-    /// The summary. Confirm (or "yes") -> Generating; a changed detail -> Confirmation
-    /// again; Edit(slot) -> that slot's state; Cancel -> Cancelled; danger -> SafetyHold.
+    /// The summary. Confirm (or a plain "yes") -> Generating; a changed detail ->
+    /// Confirmation again; "no", or a change it could not read ("yes but ...", "wait")
+    /// -> what to change; Edit(slot) -> that slot's state; Cancel -> Cancelled; danger ->
+    /// SafetyHold.
     #[state]
     fn confirmation(&mut self, context: &mut Vec<Effect>, event: &Event) -> Outcome<State> {
         match event {
@@ -511,6 +536,12 @@ impl Dialogue {
                         Handled
                     }
                     Reaction::Cancel => Self::cancel(context, Utterance::Cancelled),
+                    // Asks for a change it did not say (or said in words not understood):
+                    // never a yes.
+                    Reaction::Other if asks_for_change(&message.text) => {
+                        context.push(Effect::Say(Utterance::WhatToChange));
+                        Handled
+                    }
                     Reaction::Other => {
                         context.push(Effect::Say(Utterance::ConfirmPrompt));
                         Handled
@@ -518,14 +549,8 @@ impl Dialogue {
                 }
             }
             Event::Confirm => self.start_generation(context),
-            Event::Edit(slot) => {
-                self.slots.clear(*slot);
-                self.settled.retain(|s| s != slot);
-                self.editing = true;
-                self.ask(context, *slot, Vec::new(), false)
-            }
+            Event::Edit(slot) => self.edit(context, *slot),
             Event::Cancel => Self::cancel(context, Utterance::Cancelled),
-            Event::Timeout => Self::cancel(context, Utterance::TimedOut),
             _ => Handled,
         }
     }
@@ -620,7 +645,7 @@ impl Dialogue {
                     }
                 }
             }
-            Event::Cancel | Event::Timeout => Self::cancel(context, Utterance::Cancelled),
+            Event::Cancel => Self::cancel(context, Utterance::Cancelled),
             _ => Handled,
         }
     }

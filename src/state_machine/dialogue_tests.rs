@@ -8,6 +8,7 @@ use super::dialogue::{
     Dialogue, Effect, Event, MAX_GATHERING_TURNS, Personal, Refusal, UserMessage, Utterance,
     state_name,
 };
+use super::extract::extract;
 use super::reaction::reaction;
 use super::safety::{RiskCategory, RiskLevel, SafetyAssessment};
 use super::slots::{Intent, SlotName, Slots, TimeOfDay, VoiceStyle};
@@ -640,17 +641,16 @@ fn distress_is_acknowledged_without_stopping() {
 }
 
 #[test]
-fn cancel_and_timeout_end_the_conversation() {
-    for (event, utterance) in [
-        (Event::Cancel, Utterance::Cancelled),
-        (Event::Timeout, Utterance::TimedOut),
-        (say("cancel", Slots::default()), Utterance::Cancelled),
-    ] {
+fn cancel_ends_the_conversation() {
+    for event in [Event::Cancel, say("cancel", Slots::default())] {
         let mut run = Run::of(ContentType::Ritual);
         run.send(Event::Begin);
         let effects = run.send(event);
         assert_eq!(run.state(), "Cancelled");
-        assert_eq!(effects, vec![Effect::Say(utterance), Effect::Close]);
+        assert_eq!(
+            effects,
+            vec![Effect::Say(Utterance::Cancelled), Effect::Close]
+        );
         assert_eq!(
             run.send(say("hi", Slots::default())),
             vec![Effect::Say(Utterance::Closed)]
@@ -660,8 +660,8 @@ fn cancel_and_timeout_end_the_conversation() {
     let mut run = Run::of(ContentType::Affirmation);
     run.walk(vec![Event::Begin, say("sleep", intent(Intent::Sleep))]);
     assert_eq!(
-        run.send(Event::Timeout),
-        vec![Effect::Say(Utterance::TimedOut), Effect::Close]
+        run.send(Event::Cancel),
+        vec![Effect::Say(Utterance::Cancelled), Effect::Close]
     );
 }
 
@@ -737,4 +737,166 @@ fn a_snapshot_resumes_exactly_where_it_was() {
     assert_eq!(resumed.send(next.clone()), run.send(next));
     assert_eq!(resumed.state(), run.state());
     assert_eq!(resumed.state(), "PracticeDetails");
+}
+
+/// A summary of a 10-minute evening sleep meditation, in Confirmation.
+fn at_the_summary() -> Run {
+    let mut run = Run::of(ContentType::GuidedMeditation);
+    run.walk(vec![
+        Event::Begin,
+        say(
+            "sleep, in the evening, 10 minutes, a calm voice",
+            Slots {
+                intent: Some(Intent::Sleep),
+                time_of_day: Some(TimeOfDay::Evening),
+                duration_minutes: Some(10),
+                tone: Some(Tone::Calm),
+                ..Slots::default()
+            },
+        ),
+    ]);
+    assert_eq!(run.state(), "Confirmation");
+    run
+}
+
+fn starts_generation(effects: &[Effect]) -> bool {
+    effects
+        .iter()
+        .any(|e| matches!(e, Effect::StartGeneration { .. }))
+}
+
+/// A message as the offline reader understands it, for a machine not asking anything.
+fn heard(text: &str) -> Event {
+    say(text, extract(text, None))
+}
+
+#[test]
+fn a_yes_with_a_change_at_the_summary_does_not_generate() {
+    // The change is read: the summary comes again with it, nothing starts.
+    let mut run = at_the_summary();
+    let effects = run.send(heard("yes but make it 20 minutes"));
+    assert!(!starts_generation(&effects), "{effects:?}");
+    assert_eq!(run.state(), "Confirmation");
+    assert_eq!(
+        effects,
+        vec![Effect::Say(Utterance::Summary {
+            learned: vec![SlotName::Duration]
+        })]
+    );
+    assert_eq!(run.dialogue().slots.duration_minutes, Some(20));
+    assert_eq!(run.dialogue().attempts, 0);
+
+    // Said again (nothing new to learn), or with the change not understood: still no
+    // generation, and the person is asked what to change.
+    for text in [
+        "yes but make it 20 minutes",
+        "yes but change the voice",
+        "ok wait",
+        "great, but make it shorter",
+        "okay no, change the length",
+    ] {
+        let effects = run.send(say(text, Slots::default()));
+        assert!(!starts_generation(&effects), "{text}: {effects:?}");
+        assert_eq!(
+            effects,
+            vec![Effect::Say(Utterance::WhatToChange)],
+            "{text}"
+        );
+        assert_eq!(run.state(), "Confirmation", "{text}");
+    }
+    // A no that is really a yes is not a no; nor is it a yes.
+    let effects = run.send(say("no that's perfect", Slots::default()));
+    assert_eq!(effects, vec![Effect::Say(Utterance::ConfirmPrompt)]);
+    // A plain yes still starts it.
+    let effects = run.send(say("perfect, thanks", Slots::default()));
+    assert_eq!(effects, vec![Effect::StartGeneration { attempt: 1 }]);
+}
+
+#[test]
+fn an_edit_after_the_turn_limit_is_asked_again_not_defaulted() {
+    let mut run = Run::of(ContentType::GuidedMeditation);
+    run.send(Event::Begin);
+    for _ in 0..MAX_GATHERING_TURNS {
+        run.send(say("I don't know", Slots::default()));
+    }
+    assert_eq!(run.state(), "Confirmation");
+    assert!(run.dialogue().turns >= MAX_GATHERING_TURNS);
+
+    let effects = run.send(Event::Edit(SlotName::Duration));
+    assert_eq!(asks(&effects), Some(SlotName::Duration));
+    for _ in 0..3 {
+        let effects = run.send(say("hmm", Slots::default()));
+        assert_eq!(run.state(), "PracticeDetails");
+        assert_eq!(
+            effects,
+            vec![Effect::Say(Utterance::Ask {
+                slot: SlotName::Duration,
+                learned: vec![],
+                again: true
+            })]
+        );
+        assert_eq!(run.dialogue().slots.duration_minutes, None);
+    }
+    let effects = run.send(say(
+        "twenty",
+        Slots {
+            duration_minutes: Some(20),
+            ..Slots::default()
+        },
+    ));
+    // Only the edited detail was asked; the summary comes back with it.
+    assert_eq!(run.state(), "Confirmation");
+    assert!(summarises(&effects));
+    assert!(!run.dialogue().editing);
+    assert_eq!(run.dialogue().slots.duration_minutes, Some(20));
+}
+
+#[test]
+fn an_edit_while_gathering_asks_for_that_detail_then_resumes() {
+    let mut run = Run::of(ContentType::GuidedMeditation);
+    run.walk(vec![Event::Begin, say("sleep", intent(Intent::Sleep))]);
+    assert_eq!(run.state(), "PracticeDetails");
+    assert_eq!(run.dialogue().asking, Some(SlotName::TimeOfDay));
+
+    // Changing the focus before the summary: forgotten, and asked for.
+    let effects = run.send(Event::Edit(SlotName::Intent));
+    assert_eq!(
+        effects,
+        vec![Effect::Say(Utterance::Ask {
+            slot: SlotName::Intent,
+            learned: vec![],
+            again: false
+        })]
+    );
+    assert_eq!(run.state(), "IntentDiscovery");
+    assert_eq!(run.dialogue().slots.intent, None);
+    assert!(run.dialogue().editing);
+
+    // The answer is taken, and the question left off comes next.
+    let effects = run.send(say("focus", intent(Intent::Focus)));
+    assert_eq!(
+        effects,
+        vec![Effect::Say(Utterance::Ask {
+            slot: SlotName::TimeOfDay,
+            learned: vec![SlotName::Intent],
+            again: false
+        })]
+    );
+    assert_eq!(run.state(), "PracticeDetails");
+    assert!(!run.dialogue().editing);
+    assert_eq!(run.dialogue().slots.intent, Some(Intent::Focus));
+
+    // A later detail can be edited out of order too: asked until answered, then back.
+    let effects = run.send(Event::Edit(SlotName::Duration));
+    assert_eq!(asks(&effects), Some(SlotName::Duration));
+    let effects = run.send(say("hmm", Slots::default()));
+    assert_eq!(asks(&effects), Some(SlotName::Duration));
+    let effects = run.send(say(
+        "five minutes",
+        Slots {
+            duration_minutes: Some(5),
+            ..Slots::default()
+        },
+    ));
+    assert_eq!(asks(&effects), Some(SlotName::TimeOfDay));
 }

@@ -109,11 +109,6 @@ pub fn render(utterance: &Utterance, dialogue: &Dialogue, cost: i64) -> String {
         Utterance::Cancelled => {
             "No problem, I've stopped here. Come back whenever you like.".to_owned()
         }
-        Utterance::TimedOut => {
-            "This conversation has been quiet for a while, so I've closed it. Start again \
-             whenever you're ready."
-                .to_owned()
-        }
         Utterance::Closed => {
             "This conversation is finished. Start a new one to create something else.".to_owned()
         }
@@ -326,7 +321,6 @@ mod tests {
             Utterance::Completed,
             Utterance::GenerationFailed { refunded: true },
             Utterance::Cancelled,
-            Utterance::TimedOut,
             Utterance::Closed,
             Utterance::SafetyHold,
             Utterance::SupportNote,

@@ -5,6 +5,11 @@ use utoipa::ToSchema;
 
 use crate::domain::{ContentType, Pace, Tone};
 
+/// Longest situation kept, in characters.
+pub const MAX_CONTEXT_CHARS: usize = 300;
+/// Longest name kept, in characters.
+pub const MAX_NAME_CHARS: usize = 40;
+
 /// What the person wants the practice to do for them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -207,6 +212,12 @@ pub struct Slots {
 }
 
 impl Slots {
+    /// How long the item is to last: as asked, else the content type's default.
+    pub fn minutes(&self, content_type: ContentType) -> u32 {
+        self.duration_minutes
+            .unwrap_or_else(|| content_type.default_minutes())
+    }
+
     /// Lays `newer` over `self`: what the newer message says wins.
     pub fn merge(&mut self, newer: Slots) {
         let Slots {

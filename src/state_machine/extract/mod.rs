@@ -35,8 +35,8 @@ use crate::domain::{Pace, Tone};
 
 /// Only this much of a message is read: bounds the work on any input.
 pub(super) const MAX_INPUT_CHARS: usize = 2_000;
-pub(super) const MAX_CONTEXT_CHARS: usize = 300;
-pub(super) const MAX_NAME_CHARS: usize = 40;
+pub(super) use super::slots::{MAX_CONTEXT_CHARS, MAX_NAME_CHARS};
+pub(super) use crate::text::cap_chars;
 pub(super) const MAX_NAME_WORDS: usize = 3;
 /// Longer practices are not offered, so a longer figure is a typo or a joke.
 pub(super) const MAX_MINUTES: f64 = 180.0;
@@ -131,14 +131,6 @@ pub fn extract(text: &str, asking: Option<SlotName>) -> Slots {
             _ => None,
         }),
         name,
-    }
-}
-
-/// The first `max` chars of `text`, cut on a char boundary.
-pub(super) fn cap_chars(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => &text[..at],
-        None => text,
     }
 }
 

@@ -11,6 +11,8 @@ pub(super) const CRITICAL_SUICIDE: &[&str] = &[
     "written/wrote/writing/finished/left my/a/the/_ goodbye/suicide letter/letters/note/notes",
     "took/taken/swallowed all my/the/of+my pills/tablets/meds/painkillers",
     "took/taken/swallowed a+bottle+of/a+whole+bottle+of/too+many/a+handful+of/loads+of/lots+of pills/tablets/meds/painkillers",
+    "going/planning/about/ready/want/wanting/decided/tempted to swallow all/every+one+of my/the/of+my/of+the pills/tablets/meds/painkillers",
+    "take/taking/swallow/swallowing all/every+one+of my/the/of+my/of+the pills/tablets/meds/painkillers at+once/in+one+go",
     "this is my last night/day $",
     "my last night/day/hours alive/on+earth",
     "will not hear from me again !until/till/til/for/before/after/this/in/when",
@@ -22,17 +24,24 @@ pub(super) const HIGH_SUICIDE_INTENT: &[&str] = &[
     "kms",
     "end/ending my own/_ life",
     "take/taking my own life",
+    "take/taking my life !back/in/into/to/seriously/more/forward/one/from/off/out/and/as/for/apart/over/a/under/with/on/public/private/online/easy/slow/slowly/day/step",
     "end/ending it all",
-    "going/planning/about/ready to end it !with/between/off/all/here/there/early/properly/politely/on/for/now+with",
+    "going/planning/about/ready/want/wanting/decided to end it/things !with/between/off/all/here/there/early/properly/politely/on/for/now+with/amicably/nicely/well/gracefully/respectfully/cleanly",
+    "going/planning/about/ready/want/wanting/decided/tempted to take all/every+one+of my/the/of+my/of+the pills/tablets/meds/painkillers/medication/medications !with+me/with+food/with+water/with+a+meal/with+meals/with+breakfast/with+lunch/with+dinner/as/on+time/on+schedule/correctly/properly/regularly/daily/every+day/each+day/every+morning/each+morning/in+the+morning/to+the/to+my/back/out/off/away",
     "commit/committing/attempt/attempting suicide",
     "unalive/unaliving myself",
     "hang/hanging/shoot/shooting/drown/drowning/poison/poisoning/off/offing myself",
     "overdose on purpose",
     "overdosed",
     "take/taking an overdose",
+    "took/taken/had an/a overdose/od",
     "want/going/about/planning to overdose/od",
     "jump/jumping off/from a/the bridge/building/roof/balcony/overpass",
     "jump/jumping/throw+myself in+front+of/under a/the train/bus/truck/lorry",
+    "jump/jumping off/from a/the cliff/cliffs/window/ledge/rooftop/skyscraper/tower/top+floor/car+park/parking+garage !into/in+to/in+the+sea/in+the+water/in+the+lake/in+a+lake/in+the+ocean/with/for+fun/on+holiday/on+vacation/on+a+dare/together/at+the+beach",
+    "jump/jumping/throw+myself/throwing+myself out/out+of a/the/my window",
+    "jump/jumping/throw+myself/throwing+myself/step/stepping in+front+of/under a/the/an/_ train/bus/truck/lorry/car/cars/traffic/oncoming+traffic/subway/tube",
+    "walk/walking/step/stepping into traffic/oncoming+traffic",
     "slit/slitting/cut/cutting/slash/slashing my wrists/wrist/throat",
     "i should/will/might/could/am+going+to kys",
     "want/going/about/planning/ready to kys",
@@ -40,33 +49,54 @@ pub(super) const HIGH_SUICIDE_INTENT: &[&str] = &[
 
 /// Passive ideation ("I want to die"). Critical when means or a plan is nearby.
 pub(super) const HIGH_SUICIDE_IDEATION: &[&str] = &[
-    "want to die !of/laughing/for",
+    "want/wanting to die !of/laughing/for",
+    "want/wanting to die for real/sure/weeks/months/days/years/ages/a+while/so+long/a+long+time/some+time",
+    "rather be+dead/die/not+exist/not+be+alive !than/of/laughing/doing/trying/happy/old/young/on/for/with/at",
+    "i should/deserve+to/might+as+well/may+as+well die !my/of/laughing/for/trying/from/in/at/on/with/than/happy/old/young/first",
     "want/wanting to be dead",
     "wish i was/were/could+be dead",
     "wish i could/would die",
     "wish/wishing i was/were/had never/not been/_ born",
     "do not want to live !like/in/on/at/with/there/here/near/alone/together/abroad/somewhere/anywhere/forever/by/under/nearby",
     "do not want to be alive/here+anymore/around+anymore",
+    "no longer want/wish to live/be+alive/exist/keep+living/go+on+living/be+here+anymore/be+around+anymore !like/in/on/at/with/there/here/near/alone/together/abroad/somewhere/anywhere/forever/by/under/nearby",
     "do not want to exist",
-    "do not want to wake up !early/at/before/so/for/this/in/to/on/late",
+    "want/wanting to stop+existing/not+exist/cease+to+exist/not+be+alive/stop+being+alive/stop+living !like/in/on/at/with/there/here/near/alone/together/abroad/somewhere/anywhere/by/under/paycheck/for",
+    "do not want to wake up !early/at/before/so/for/this/in/to/on/late/tired/exhausted/groggy/grumpy/cranky/foggy/sore/stiff/sick/hungover/anxious/stressed/panicked/panicking/sweaty/sweating/feeling/during/every/each/multiple/several/constantly/repeatedly/throughout/too/with/until+morning/until+the+morning/until+#/until+my+alarm/until+the+alarm/until+noon/until+dawn/until+sunrise/until+daylight/till+morning/till+#/till+my+alarm/till+noon/#/halfway/midway/once/twice/often/a+lot/as+much/as+often/between/after/because+of/from/more+than/earlier/later/all+night/all+the+time/again+at/again+in/again+during/again+tonight/again+with/again+feeling/again+tired",
+    "do not want to wake up at all",
     "not sure/certain if/whether/that/_ i want to live/be+alive/keep+living/exist !in/on/at/with/there/here/like/near/alone",
     "do not know if/whether i want to live/be+alive/keep+living/exist !in/on/at/with/there/here/like/near/alone",
     "not worth living",
     "life is not worth it",
     "no reason to live/keep+living/go+on/be+alive",
-    "nothing to live for",
+    "do not have a/any/_ reason to live/keep+living/go+on/be+alive !there/here/near/nearby/abroad/somewhere/anywhere/together/at",
+    "nothing/nothing+left to live for",
+    "do not have anything/anyone/a+thing/much/anything+left to live for",
     "no point in/to living/being+alive/existing/life",
     "better off dead",
     "better off without me",
     "better without me",
     "better off if i died/disappeared/was+gone/were+gone/was+dead/were+dead/was+not+here/were+not+here/did+not+exist",
+    "better off when i am/was/were gone/dead/not+here/not+around !for/on/to/from/at/in/by/before/after/a/the",
     "no+one/nobody would/will miss me",
-    "no+one/nobody would/will care/notice if i died/was+gone/were+gone/disappeared",
+    "no+one/nobody would/will care/notice if i died/was+gone/were+gone/disappeared/killed+myself/was+dead/were+dead/ended+it/ended+my+life/was+not+here/were+not+here/did+not+exist",
+    "no+one/nobody cares/would+care/will+care if/whether i live/lived or/and die/died",
+    "would/will be happier/better/easier/fine/relieved for+everyone/for+everybody/for+them/for+my+family/_ if/when i was/were/am dead/gone/not+alive !for/from/by/on/at/to/before/after/this/that/longer/tomorrow/a/an/the/in/out/over",
+    "would/will be happier/better/easier/fine/relieved for+everyone/for+everybody/for+them/for+my+family/_ if/when i died/killed+myself/did+not+exist/never+existed/was+never+born/were+never+born/disappeared/was+not+here/were+not+here/was+not+around/were+not+around/am+not+around/am+not+here !for/from/by/on/at/to/before/after/this/that/longer/tomorrow/a/an/the/in/out/over",
+    "would/will be happier/easier without me !in/at/on/there/for/as/micromanaging/nagging/interfering/hovering",
+    "a/the better place without me",
+    "wish i was/were not alive/here+anymore/around+anymore",
+    "wish i did/could not exist",
+    "wish i could/would stop existing/cease+to+exist",
+    "want/wish it+all/everything to be over !by/before/so/already/quickly",
     "tired of living/being+alive/existing",
     "ready to die !on/for/of/laughing",
-    "and/to never wake up",
-    "hope/wish i never/do+not/would+not wake up",
-    "sleep and not wake up",
+    "and/to never wake up !at/before/during/every/each/#/early/too/tired/exhausted/groggy/grumpy/cranky/foggy/sore/stiff/sick/hungover/anxious/stressed/panicked/panicking/sweaty/sweating/feeling/with/multiple/several/constantly/repeatedly/throughout/often/so+often/as+often/once/twice/halfway/midway/in+the+middle/in+the+night/in+a+panic/in+a+sweat/in+pain/between/after/because+of/more+than/all+night/until+morning/until+the+morning/until+#/until+my+alarm/until+the+alarm/until+noon/until+dawn/until+sunrise/until+daylight/till+morning/till+#/till+my+alarm/till+noon/again+at/again+in/again+during/again+tonight/again+with",
+    "and/to never wake up at all",
+    "hope/wish i never/do+not/would+not wake up !at/before/during/every/each/#/early/too/tired/exhausted/groggy/grumpy/cranky/foggy/sore/stiff/sick/hungover/anxious/stressed/panicked/panicking/sweaty/sweating/feeling/with/multiple/several/constantly/repeatedly/throughout/often/so+often/as+often/once/twice/halfway/midway/in+the+middle/in+the+night/in+a+panic/in+a+sweat/in+pain/between/after/because+of/more+than/all+night/until+morning/until+the+morning/until+#/until+my+alarm/until+the+alarm/until+noon/until+dawn/until+sunrise/until+daylight/till+morning/till+#/till+my+alarm/till+noon/again+at/again+in/again+during/again+tonight/again+with",
+    "hope/wish i never/do+not/would+not wake up at all",
+    "sleep and not wake up !at/before/during/every/each/#/early/too/tired/exhausted/groggy/grumpy/cranky/foggy/sore/stiff/sick/hungover/anxious/stressed/panicked/panicking/sweaty/sweating/feeling/with/multiple/several/constantly/repeatedly/throughout/often/so+often/as+often/once/twice/halfway/midway/in+the+middle/in+the+night/in+a+panic/in+a+sweat/in+pain/between/after/because+of/more+than/all+night/until+morning/until+the+morning/until+#/until+my+alarm/until+the+alarm/until+noon/until+dawn/until+sunrise/until+daylight/till+morning/till+#/till+my+alarm/till+noon/again+at/again+in/again+during/again+tonight/again+with",
+    "sleep and not wake up at all",
     "want/wish it+all/everything to/would end",
     "wish it would all end",
     "thinking/thought/thoughts/think about/of suicide/dying/death/killing+myself/ending+my+life/ending+it+all",
@@ -79,7 +109,7 @@ pub(super) const HIGH_SUICIDE_MENTION: &[&str] = &["suicide", "suicidal", "sewer
 
 /// Intent to seriously self-harm. Critical when a time, means or plan is nearby.
 pub(super) const HIGH_SELF_HARM_INTENT: &[&str] = &[
-    "want/wanting/going/about/planning/need/needing/tempted/ready to hurt/harm/cut/burn/injure myself",
+    "want/wanting/going/about/planning/need/needing/tempted/ready to hurt/harm/cut/burn/injure/stab/slash myself !some/any/slack/a+break/a+slice/a+piece/a+deal/off/out/loose/free/short/back/down+to+size",
     "want/wanting/going/about/planning/need/tempted to self harm",
 ];
 
@@ -196,7 +226,13 @@ pub(super) const SAFE_PHRASES: &[&str] = &[
     "shoot/shooting myself in+the+foot",
     "cut/cutting/hurt/hurting/burn/burned/burnt/burning myself shaving/cooking/chopping/slicing/playing/lifting/running/exercising/training/skiing/skating/cycling/falling/gardening/slightly/accidentally/on+the/on+a/on+some/in+the+gym/at+the+gym/at+work/at+football/at+practice/at+training/by+accident",
     "accidentally/nearly/almost/slightly cut/hurt/burned/burnt/burn myself",
-    "killing myself at/over/trying/working/studying/training/for+this/to+finish/to+get/to+make",
+    "killing myself at/over/trying/working/studying/training/for+this/to+finish/to+get/to+make/to+meet/to+keep+up/to+hit/to+catch+up/to+pay/to+impress/to+please",
+    "kill/killing myself with/over/for/on this/the/my/all+this/all+the/these/those/_ work/workload/job/project/projects/overtime/hours/long+hours/extra+hours/schedule/deadline/deadlines/studying/studies/exams/exam/revision/homework/thesis/shift/shifts/double+shifts/commute/training/workouts/workout/stress/worry/worrying/overthinking/company/boss/team/career/business",
+    "killing myself for nothing",
+    "cut/cutting myself some/any/more/a+little/a+bit+of/_ slack",
+    "cut/cutting myself a break/slice/piece/deal",
+    "cut/cutting myself off/loose/free/short/back",
+    "burn/burning/burned/burnt myself out",
     "anxious to",
     "going/want/about/ready to kill/destroy/crush them/him/her/everyone/everybody at/in/on the/this/tomorrows/tonights game/match/field/court/tournament/competition/final/finals/audition/interview/exam/test/race/gig/show/quiz",
 ];
@@ -386,7 +422,45 @@ pub(super) const THIRD_PERSON: &[&str] = &[
     "teen",
     "teens",
     "victim",
+    "family",
+    "relative",
+    "relatives",
+    "parent",
+    "parents",
+    "sibling",
+    "siblings",
+    "child",
+    "children",
+    "baby",
+    "grandma",
+    "grandpa",
+    "grandmother",
+    "grandfather",
+    "granddad",
+    "grandad",
+    "nan",
+    "nephew",
+    "niece",
+    "stepdad",
+    "stepmom",
+    "stepmum",
+    "fiance",
+    "fiancee",
+    "ex",
+    "neighbor",
+    "neighbour",
+    "teammate",
+    "bestie",
+    "loved",
+    "acquaintance",
 ];
+
+/// Prepositions that may link a bare topic word to someone else ("the
+/// suicide *of* my brother", "a suicide *in* my family").
+pub(super) const OTHERS_AFTER: &[&str] = &["of", "in", "by", "among", "within"];
+
+/// Words that put the speaker back in view after such a preposition.
+pub(super) const SPEAKER_SUBJECTS: &[&str] = &["i", "me", "myself"];
 
 /// Words showing a phrase is discussed as a topic, not felt.
 pub(super) const DISCUSSION_CUES: &[&str] = &[
@@ -603,6 +677,8 @@ pub const MAX_CHARS: usize = 5_000;
 pub(super) const NEGATION_REACH: usize = 5;
 /// How many words back a third-person subject may sit.
 pub(super) const THIRD_PERSON_REACH: usize = 3;
+/// How many words after "of/in/by" someone else may sit ("of my best friend").
+pub(super) const OTHERS_AFTER_REACH: usize = 3;
 /// How far (in words) a discussion cue may sit from a phrase.
 pub(super) const CUE_REACH: usize = 8;
 /// How far after a non-topic phrase a discussion cue may sit.

@@ -17,8 +17,10 @@
 //!    - negated just before ("I would never hurt myself"): at most Low;
 //!    - a phrase that does not itself name the speaker ("suicide",
 //!      "end it all") is capped at Medium when it is about someone else
-//!      ("my friend is suicidal") or discussed as a topic ("a novel about
-//!      suicide prevention");
+//!      ("my friend is suicidal", "my dad's suicide") or discussed as a topic
+//!      ("a novel about suicide prevention"); a bare topic word with no "I"
+//!      just before it is also about someone else when "of/in/by ... <person>"
+//!      follows ("the suicide of my brother", "a suicide in my family");
 //!    - intent near a time, means or plan ("... tonight", "... pills") is
 //!      escalated to Critical.
 //! 4. Report the highest level, its category and every matched phrase.
@@ -30,7 +32,8 @@
 //! - Words separated by spaces must appear in order, as whole words, in one clause.
 //! - `a/b/c` accepts any alternative; `_` is an empty alternative (optional word);
 //!   `+` joins several words into one alternative (`at+the+gym`).
-//! - `#` matches a number; `$` matches the end of a clause.
+//! - `#` matches a number, also as an alternative or inside one (`!#/early`,
+//!   `until+#`); `$` matches the end of a clause.
 //! - `!a/b` requires that none of the alternatives comes next (consumes nothing).
 //! - Phrases are normalised like user text, so "can't", "cant" and "cannot" agree.
 //!
@@ -51,8 +54,13 @@
 //! - Violent intent toward a person ("going to kill him") is High even though
 //!   it is often hyperbole; reviewers triage it. Only clear idioms are listed
 //!   as safe ("going to kill them at the game").
-//! - "going to end it" is read as suicidal intent unless a benign
-//!   continuation follows ("end it with him").
+//! - "going to end it" / "want to end things" is read as suicidal intent
+//!   unless a benign continuation follows ("end it with him").
+//! - Sleep phrases ("don't want to wake up", "sleep and not wake up") are
+//!   ideation on their own but benign when a sleep detail follows ("... at
+//!   3am", "... until morning", "... groggy"); "... at all" stays High.
+//! - Grief about someone else's suicide ("the suicide of my brother") is
+//!   Medium: reviewers see it, the dialogue continues.
 //! - Text after the first [`MAX_CHARS`] characters is not read.
 
 use serde::{Deserialize, Serialize};
@@ -280,11 +288,31 @@ fn compile_alternatives(raw: &str, allow_empty: bool) -> Vec<Alternative> {
             if alt == "_" {
                 return allow_empty.then(Vec::new);
             }
-            let words = tokenize(&alt.replace('+', " ")).words;
+            let words = compile_words(alt);
             (!words.is_empty()).then_some(words)
         })
         .collect()
 }
+
+/// Normalises one `a+b+#` alternative; a `#` part stays [`NUMBER`].
+fn compile_words(alt: &str) -> Alternative {
+    let mut words = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    for part in alt.split('+') {
+        if part == NUMBER {
+            words.extend(tokenize(&run.join(" ")).words);
+            run.clear();
+            words.push(NUMBER.to_string());
+        } else {
+            run.push(part);
+        }
+    }
+    words.extend(tokenize(&run.join(" ")).words);
+    words
+}
+
+/// Stands for any number inside an alternative; user text never yields it.
+const NUMBER: &str = "#";
 
 // ---------------------------------------------------------------------------
 // Normalisation
@@ -449,6 +477,7 @@ fn collapse_repeats(word: &str) -> String {
 
 fn same_word(got: &str, want: &str) -> bool {
     got == want
+        || (want == NUMBER && is_number(got))
         || LOOSE_SPELLINGS
             .iter()
             .any(|&(short, full)| short == got && full == want)
@@ -538,7 +567,12 @@ impl<'a> Probe<'a> {
                     return None;
                 }
                 words.truncate(mark);
-                words.extend(alt.iter().map(String::as_str));
+                words.extend(alt.iter().enumerate().map(|(offset, want)| {
+                    match self.tokens.words.get(pos + offset) {
+                        Some(got) if want == NUMBER => got.as_str(),
+                        _ => want.as_str(),
+                    }
+                }));
                 self.match_slots(rest, pos + alt.len(), skips, words)
             }),
         };
@@ -692,7 +726,9 @@ impl Context<'_> {
 
     /// Why a phrase that doesn't name the speaker is not about the speaker.
     fn non_self_reason(&self, hit: &Hit, kind: Kind) -> Option<&'static str> {
-        if about_someone_else(self.tokens, hit.start) {
+        if about_someone_else(self.tokens, hit.start)
+            || (kind == Kind::Mention && someone_else_follows(self.tokens, hit))
+        {
             return Some("about others");
         }
         let ahead = if kind == Kind::Mention {
@@ -726,11 +762,46 @@ fn about_someone_else(tokens: &Tokens, start: usize) -> bool {
         if FIRST_PERSON.contains(&word) {
             return false;
         }
-        if THIRD_PERSON.contains(&word) {
+        if is_third_person(word) {
             return true;
         }
     }
     false
+}
+
+/// "the suicide *of my brother*", "a suicide *in my family*": a topic word
+/// with no "I" just before it, followed by a preposition and someone else.
+fn someone_else_follows(tokens: &Tokens, hit: &Hit) -> bool {
+    let speaker_before = tokens
+        .before(hit.start, THIRD_PERSON_REACH)
+        .any(|word| FIRST_PERSON.contains(&word));
+    let Some(clause) = tokens.clause_of(hit.start) else {
+        return false;
+    };
+    let mut after = tokens.after(hit.end, clause, OTHERS_AFTER_REACH + 1);
+    let linked = after
+        .next()
+        .is_some_and(|word| OTHERS_AFTER.contains(&word));
+    if speaker_before || !linked {
+        return false;
+    }
+    for word in after {
+        if is_third_person(word) {
+            return true;
+        }
+        if SPEAKER_SUBJECTS.contains(&word) {
+            return false;
+        }
+    }
+    false
+}
+
+/// A [`THIRD_PERSON`] word, also in possessive form ("brother's" -> "brothers").
+fn is_third_person(word: &str) -> bool {
+    THIRD_PERSON.contains(&word)
+        || word
+            .strip_suffix('s')
+            .is_some_and(|stem| THIRD_PERSON.contains(&stem))
 }
 
 /// A discussion cue reached before any first-person word.

@@ -54,6 +54,57 @@ const MUST_TRIGGER: &[(&str, RiskLevel)] = &[
     ("i should kys", RiskLevel::High),
     ("I hope I never wake up", RiskLevel::High),
     ("I want to hurt myself at school", RiskLevel::High),
+    // Review gaps: intent and ideation phrasings that were missed.
+    (
+        "I'm going to take all my pills tonight",
+        RiskLevel::Critical,
+    ),
+    ("I'm going to swallow all my pills", RiskLevel::Critical),
+    ("I'm going to take all my meds at once", RiskLevel::Critical),
+    ("I'm going to end things tonight", RiskLevel::Critical),
+    ("I want to take my life", RiskLevel::High),
+    ("I want to end it", RiskLevel::High),
+    ("I want to end things", RiskLevel::High),
+    ("I've decided to end it", RiskLevel::High),
+    ("I took an overdose", RiskLevel::High),
+    ("I've taken an overdose", RiskLevel::High),
+    ("I keep wanting to die", RiskLevel::High),
+    ("I've been wanting to die for weeks", RiskLevel::High),
+    ("I want to die for real", RiskLevel::High),
+    ("No one would care if I killed myself", RiskLevel::High),
+    ("nobody would even notice if I was dead", RiskLevel::High),
+    ("no one cares if I live or die", RiskLevel::High),
+    ("Everyone would be happier if I was dead", RiskLevel::High),
+    ("everyone will be better off when I'm gone", RiskLevel::High),
+    (
+        "the world would be a better place without me",
+        RiskLevel::High,
+    ),
+    ("I want to stab myself", RiskLevel::High),
+    ("I no longer want to live", RiskLevel::High),
+    ("I'd rather be dead", RiskLevel::High),
+    ("I'd rather die", RiskLevel::High),
+    ("I should just die", RiskLevel::High),
+    ("I deserve to die", RiskLevel::High),
+    ("I don't have any reason to live", RiskLevel::High),
+    ("I have nothing left to live for", RiskLevel::High),
+    ("I wish I wasn't alive", RiskLevel::High),
+    ("I wish I didn't exist", RiskLevel::High),
+    ("I want to stop existing", RiskLevel::High),
+    ("I just want it all to be over", RiskLevel::High),
+    ("I want to jump off a cliff", RiskLevel::High),
+    ("I want to jump out of the window", RiskLevel::High),
+    ("I'm going to step in front of a train", RiskLevel::High),
+    ("I want to walk into traffic", RiskLevel::High),
+    // Sleep phrases stay High on their own or with "at all".
+    ("sleep and not wake up", RiskLevel::High),
+    ("I don't want to wake up", RiskLevel::High),
+    ("I don't want to wake up at all", RiskLevel::High),
+    ("I want to sleep and not wake up at all", RiskLevel::High),
+    ("I hope I never wake up again", RiskLevel::High),
+    ("I want to cut myself", RiskLevel::High),
+    ("I'm going to kill myself", RiskLevel::High),
+    ("I'm killing myself with these pills", RiskLevel::Critical),
     // Medium: self-harm history or urges, hopelessness, others at risk.
     ("I've been cutting again", RiskLevel::Medium),
     ("I feel hopeless", RiskLevel::Medium),
@@ -160,6 +211,83 @@ const MUST_NOT_HOLD: &[(&str, RiskLevel)] = &[
     ("I'm a bit stressed about exams", RiskLevel::Low),
     ("work has been busy but I'm managing", RiskLevel::None),
     ("can you guide me through a body scan", RiskLevel::None),
+    // Review gaps: sleep details after "wake up".
+    ("I don't want to wake up tired", RiskLevel::None),
+    ("I don't want to wake up groggy", RiskLevel::None),
+    ("I don't want to wake up during the night", RiskLevel::None),
+    ("I don't want to wake up every hour", RiskLevel::None),
+    ("I don't want to wake up anxious", RiskLevel::Low),
+    ("help me sleep and not wake up at 3am", RiskLevel::None),
+    (
+        "I want to sleep and not wake up until morning",
+        RiskLevel::None,
+    ),
+    ("sleep and not wake up during the night", RiskLevel::None),
+    ("I don't want to wake up with a headache", RiskLevel::None),
+    ("I don't want to wake up 3 times a night", RiskLevel::None),
+    ("I don't want to wake up feeling exhausted", RiskLevel::None),
+    ("I don't want to wake up too early", RiskLevel::None),
+    ("I hope I don't wake up at 3am again", RiskLevel::None),
+    (
+        "I want to fall asleep and never wake up during the night",
+        RiskLevel::None,
+    ),
+    (
+        "how can I sleep and not wake up in the middle of the night",
+        RiskLevel::None,
+    ),
+    ("I want to sleep and not wake up until 7", RiskLevel::None),
+    // Review gaps: self-care and work idioms.
+    ("I need to cut myself some slack", RiskLevel::None),
+    (
+        "I want to cut myself off from social media",
+        RiskLevel::None,
+    ),
+    ("I'm going to burn myself out", RiskLevel::None),
+    ("I want to cut myself a break", RiskLevel::None),
+    ("I'm trying not to burn myself out", RiskLevel::None),
+    (
+        "I'm going to cut myself off from caffeine after 2pm",
+        RiskLevel::None,
+    ),
+    ("I'm killing myself with this workload", RiskLevel::None),
+    ("I'm killing myself with work", RiskLevel::None),
+    ("I'm killing myself with these long hours", RiskLevel::None),
+    ("I've been killing myself with overtime", RiskLevel::None),
+    ("stop killing myself for my job", RiskLevel::None),
+    ("I'm killing myself to meet this deadline", RiskLevel::None),
+    ("I'd rather die than go to that meeting", RiskLevel::None),
+    ("I might as well die trying", RiskLevel::None),
+    // Review gaps: benign continuations of the new intent phrases.
+    ("I want to end it with him", RiskLevel::None),
+    ("I want to end things on a good note", RiskLevel::None),
+    ("I want to take my life back", RiskLevel::None),
+    ("I want to take my life in a new direction", RiskLevel::None),
+    ("I'm going to take all my pills with food", RiskLevel::None),
+    (
+        "I'm going to take all my meds with me on the trip",
+        RiskLevel::None,
+    ),
+    ("I no longer want to live in London", RiskLevel::None),
+    ("I want to stop living in the past", RiskLevel::None),
+    ("I want to jump off a cliff into the sea", RiskLevel::None),
+    (
+        "everyone would be happier if I was gone for the weekend",
+        RiskLevel::None,
+    ),
+    // Review gaps: grief about someone else's suicide.
+    (
+        "after the suicide of my friend I can't sleep",
+        RiskLevel::Medium,
+    ),
+    ("grief after a suicide in my family", RiskLevel::Medium),
+    ("the suicide of my brother", RiskLevel::Medium),
+    ("the suicide of my best friend", RiskLevel::Medium),
+    ("coping with the suicide of a loved one", RiskLevel::Medium),
+    ("my dad's suicide last year still hurts", RiskLevel::Medium),
+    ("since my uncle's suicide I can't sleep", RiskLevel::Medium),
+    ("the anniversary of my sister's suicide", RiskLevel::Medium),
+    ("I lost my mom to suicide", RiskLevel::Medium),
 ];
 
 #[test]
@@ -226,6 +354,54 @@ fn category_follows_the_most_serious_signal() {
     assert_eq!(calm.category, None);
     assert!(calm.signals.is_empty());
     assert!(!calm.requires_hold());
+}
+
+#[test]
+fn review_gaps_keep_their_category() {
+    let cases = [
+        (
+            "I'm going to take all my pills tonight",
+            RiskCategory::Suicide,
+        ),
+        ("I want to stab myself", RiskCategory::SelfHarm),
+        ("I want to end things", RiskCategory::Suicide),
+        ("I took an overdose", RiskCategory::Suicide),
+    ];
+    for (text, category) in cases {
+        assert_eq!(assess(text).category, Some(category), "{text:?}");
+    }
+    assert_eq!(
+        assess("I'm going to swallow all my pills").level,
+        RiskLevel::Critical
+    );
+    let grief = assess("the suicide of my brother");
+    assert_eq!(grief.signals, vec!["about others: suicide".to_string()]);
+}
+
+#[test]
+fn topic_words_stay_high_when_the_speaker_owns_them() {
+    for text in [
+        "I feel suicidal in my family",
+        "I'm suicidal",
+        "thoughts of suicide in my head",
+    ] {
+        assert!(assess(text).requires_hold(), "{text:?}");
+    }
+}
+
+#[test]
+fn number_alternatives_match_digits_only() {
+    let pattern = compile("wake up !#/early").expect("compiles");
+    let probe = |text: &str| find_hits(&tokenize(text), std::slice::from_ref(&pattern)).len();
+    assert_eq!(probe("wake up 3 times"), 0);
+    assert_eq!(probe("wake up early"), 0);
+    assert_eq!(probe("wake up three times"), 1);
+    let until = compile("until+# am/pm").expect("compiles");
+    let hits = find_hits(&tokenize("until 7 am"), std::slice::from_ref(&until));
+    assert_eq!(
+        hits.first().map(|hit| hit.phrase.as_str()),
+        Some("until 7 am")
+    );
 }
 
 #[test]
