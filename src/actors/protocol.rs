@@ -161,6 +161,8 @@ pub enum ServerFrame {
         content_type: ContentType,
         state: &'static str,
         context: Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        content_id: Option<Uuid>,
         messages: Vec<ChatMessage>,
     },
     ResponseDelta {
@@ -238,6 +240,7 @@ pub mod code {
     pub const SESSION_MISMATCH: &str = "SESSION_MISMATCH";
     pub const SESSION_LIMIT: &str = "SESSION_LIMIT";
     pub const SESSION_MOVED: &str = "SESSION_MOVED";
+    pub const SESSION_BUSY: &str = "SESSION_BUSY";
     pub const NO_SESSION: &str = "NO_SESSION";
     pub const MESSAGE_TOO_LONG: &str = "MESSAGE_TOO_LONG";
     pub const INSUFFICIENT_CREDITS: &str = "INSUFFICIENT_CREDITS";

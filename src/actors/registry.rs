@@ -6,9 +6,7 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use super::protocol::ServerFrame;
-use super::session::{
-    CatchUp, Core, Evicted, Generation, SessionActor, SessionError, SessionView, View,
-};
+use super::session::{Core, Evicted, Generation, SessionActor, SessionError, SessionView, View};
 use super::{BusMessage, Deps, Outbound};
 use crate::domain::{ContentType, UserStatus};
 use crate::state_machine::{Dialogue, Intent, Personal, Slots};
@@ -21,8 +19,8 @@ pub struct SessionRegistry {
     deps: Arc<Deps>,
     sessions: HashMap<Uuid, (Uuid, Addr<SessionActor>)>,
     per_user: HashMap<Uuid, HashSet<Uuid>>,
-    /// Sessions being created per user, not yet counted in `per_user`.
-    creating: HashMap<Uuid, usize>,
+    /// Sessions being created or rehydrated per user, not yet counted in `per_user`.
+    arriving: HashMap<Uuid, usize>,
     /// Sessions being rehydrated, with those waiting for it.
     restoring: HashMap<Uuid, Vec<oneshot::Sender<()>>>,
     admins: HashMap<u64, mpsc::Sender<Outbound>>,
@@ -34,29 +32,60 @@ impl SessionRegistry {
             deps,
             sessions: HashMap::new(),
             per_user: HashMap::new(),
-            creating: HashMap::new(),
+            arriving: HashMap::new(),
             restoring: HashMap::new(),
             admins: HashMap::new(),
         }
     }
 
+    /// Starts the actor; a session not yet over counts as open.
     fn insert(&mut self, user_id: Uuid, core: Core, ctx: &mut Context<Self>) -> Addr<SessionActor> {
         let session_id = core.id;
+        let over = crate::state_machine::is_terminal(core.machine.state());
         let addr = SessionActor::new(core, self.deps.clone(), ctx.address()).start();
         self.sessions.insert(session_id, (user_id, addr.clone()));
-        self.per_user.entry(user_id).or_default().insert(session_id);
+        if !over {
+            self.per_user.entry(user_id).or_default().insert(session_id);
+        }
         addr
     }
 
     fn remove(&mut self, session_id: Uuid) -> Option<Addr<SessionActor>> {
         let (user_id, addr) = self.sessions.remove(&session_id)?;
+        self.forget_open(user_id, session_id);
+        Some(addr)
+    }
+
+    /// The session no longer counts against the user's open conversations.
+    fn forget_open(&mut self, user_id: Uuid, session_id: Uuid) {
         if let Some(set) = self.per_user.get_mut(&user_id) {
             set.remove(&session_id);
             if set.is_empty() {
                 self.per_user.remove(&user_id);
             }
         }
-        Some(addr)
+    }
+
+    /// Counts a session on its way in (checked against the cap) until [`Self::arrived`];
+    /// false when the user already has as many open as allowed.
+    fn arrive(&mut self, user_id: Uuid) -> bool {
+        let arriving = self.arriving.get(&user_id).copied().unwrap_or(0);
+        let open = self.per_user.get(&user_id).map_or(0, HashSet::len) + arriving;
+        if open >= self.deps.max_sessions_per_user {
+            return false;
+        }
+        // Counted now: arrivals running side by side cannot all pass the cap.
+        self.arriving.insert(user_id, arriving + 1);
+        true
+    }
+
+    fn arrived(&mut self, user_id: Uuid) {
+        if let Some(count) = self.arriving.get_mut(&user_id) {
+            *count -= 1;
+            if *count == 0 {
+                self.arriving.remove(&user_id);
+            }
+        }
     }
 }
 
@@ -96,13 +125,9 @@ impl Handler<Create> for SessionRegistry {
     type Result = ResponseActFuture<Self, Result<(Uuid, Addr<SessionActor>), SessionError>>;
 
     fn handle(&mut self, msg: Create, _: &mut Context<Self>) -> Self::Result {
-        let open = self.per_user.get(&msg.user_id).map_or(0, HashSet::len)
-            + self.creating.get(&msg.user_id).copied().unwrap_or(0);
-        if open >= self.deps.max_sessions_per_user {
+        if !self.arrive(msg.user_id) {
             return Box::pin(fut::ready(Err(SessionError::Limit)));
         }
-        // Counted now: creations running side by side cannot all pass the cap.
-        *self.creating.entry(msg.user_id).or_default() += 1;
         let user_id = msg.user_id;
         let deps = self.deps.clone();
         let prepare = async move {
@@ -145,12 +170,7 @@ impl Handler<Create> for SessionRegistry {
             super::offload_try(prepare)
                 .into_actor(self)
                 .map(move |core, act, ctx| {
-                    if let Some(count) = act.creating.get_mut(&user_id) {
-                        *count -= 1;
-                        if *count == 0 {
-                            act.creating.remove(&user_id);
-                        }
-                    }
+                    act.arrived(user_id);
                     let core = core?;
                     let session_id = core.id;
                     metrics::counter!("sessions_started_total").increment(1);
@@ -193,19 +213,14 @@ impl Handler<Open> for SessionRegistry {
             };
             return Box::pin(again.into_actor(self));
         }
+        self.remove(msg.session_id);
+        if !self.arrive(msg.user_id) {
+            return Box::pin(fut::ready(Err(SessionError::Limit)));
+        }
         self.restoring.insert(msg.session_id, Vec::new());
         let deps = self.deps.clone();
         let rehydrate = async move {
-            let (version, bytes) = deps
-                .sessions
-                .load(msg.session_id)
-                .await
-                .map_err(SessionError::Internal)?
-                .ok_or(SessionError::Expired)?;
-            let mut core = Core::restore(version, &bytes).map_err(SessionError::Internal)?;
-            if core.user_id != msg.user_id {
-                return Err(SessionError::NotFound);
-            }
+            let mut core = load_core(&deps, msg.session_id, msg.user_id).await?;
             let previous = deps
                 .sessions
                 .take_ownership(msg.session_id, &deps.node_id, deps.session_ttl)
@@ -228,14 +243,15 @@ impl Handler<Open> for SessionRegistry {
             super::offload_try(rehydrate)
                 .into_actor(self)
                 .map(move |core, act, ctx| {
+                    act.arrived(msg.user_id);
                     for waiting in act.restoring.remove(&msg.session_id).unwrap_or_default() {
                         let _ = waiting.send(());
                     }
                     let core = core?;
                     metrics::counter!("sessions_rehydrated_total").increment(1);
-                    let addr = act.insert(msg.user_id, core, ctx);
-                    addr.do_send(CatchUp);
-                    Ok(addr)
+                    // A generation that ended meanwhile is caught up once a socket
+                    // attaches (or by the session's periodic check).
+                    Ok(act.insert(msg.user_id, core, ctx))
                 }),
         )
     }
@@ -269,19 +285,25 @@ impl Handler<Peek> for SessionRegistry {
                     .await
                     .map_err(SessionError::from)?;
             }
-            let (version, bytes) = deps
-                .sessions
-                .load(msg.session_id)
-                .await
-                .map_err(SessionError::Internal)?
-                .ok_or(SessionError::Expired)?;
-            let core = Core::restore(version, &bytes).map_err(SessionError::Internal)?;
-            if core.user_id != msg.user_id {
-                return Err(SessionError::NotFound);
-            }
+            let core = load_core(&deps, msg.session_id, msg.user_id).await?;
             Ok(SessionView::of(&core))
         }))
     }
+}
+
+/// A session's snapshot, if it is the user's and has not expired.
+async fn load_core(deps: &Deps, session_id: Uuid, user_id: Uuid) -> Result<Core, SessionError> {
+    let (version, bytes) = deps
+        .sessions
+        .load(session_id)
+        .await
+        .map_err(SessionError::Internal)?
+        .ok_or(SessionError::Expired)?;
+    let core = Core::restore(version, &bytes).map_err(SessionError::Internal)?;
+    if core.user_id != user_id {
+        return Err(SessionError::NotFound);
+    }
+    Ok(core)
 }
 
 /// A session actor stopped.
@@ -318,12 +340,7 @@ impl Handler<Finished> for SessionRegistry {
     type Result = ();
 
     fn handle(&mut self, msg: Finished, _: &mut Context<Self>) {
-        if let Some(set) = self.per_user.get_mut(&msg.user_id) {
-            set.remove(&msg.session_id);
-            if set.is_empty() {
-                self.per_user.remove(&msg.user_id);
-            }
-        }
+        self.forget_open(msg.user_id, msg.session_id);
     }
 }
 

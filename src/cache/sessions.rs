@@ -2,7 +2,8 @@
 //!
 //! A snapshot is written compare-and-set on its version, so two nodes that both think
 //! they own a session can never overwrite each other: the stale one fails and stops.
-//! Ownership is a lease (`session:{id}:owner`) the newest node takes.
+//! Ownership is a lease (`session:{id}:owner`) the newest node takes; while another
+//! node holds it, a save fails even at the right version.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,8 +24,8 @@ pub trait SessionStore: Send + Sync + 'static {
     /// The snapshot of a session and its version, if it has not expired.
     async fn load(&self, id: Uuid) -> anyhow::Result<Option<(u64, Arc<[u8]>)>>;
     /// Stores `data` as version `expected + 1` if the stored version is still
-    /// `expected` (0 when there is none yet), and renews `owner`'s lease; false when
-    /// someone else wrote first.
+    /// `expected` (0 when there is none yet) and no other owner holds a live lease, and
+    /// renews `owner`'s lease; false when someone else wrote first or took the session.
     async fn save(
         &self,
         id: Uuid,
@@ -100,7 +101,11 @@ impl SessionStore for MemorySessionStore {
         } else {
             0
         };
-        if current != expected {
+        let taken = self
+            .owners
+            .get(&id)
+            .is_some_and(|held| held.0 != owner && held.1 > now);
+        if current != expected || taken {
             return Ok(false);
         }
         *entry = Stored {
@@ -129,11 +134,15 @@ impl SessionStore for MemorySessionStore {
     }
 }
 
-/// Compare-and-set of a snapshot hash `{v, d}`, renewing the owner's lease with it;
-/// returns 1 when written.
+/// Compare-and-set of a snapshot hash `{v, d}` by the session's owner (or anyone when
+/// no lease is live), renewing the lease with it; returns 1 when written.
 const SAVE_SCRIPT: &str = r#"
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if current ~= tonumber(ARGV[1]) then
+  return 0
+end
+local owner = redis.call('GET', KEYS[2])
+if owner and owner ~= ARGV[4] then
   return 0
 end
 redis.call('HSET', KEYS[1], 'v', tostring(current + 1), 'd', ARGV[2])
@@ -230,47 +239,74 @@ mod tests {
 
     const TTL: Duration = Duration::from_secs(60);
 
+    /// The in-process store, and the Redis one when `WAQUP_TEST_REDIS_URL` is set.
+    async fn stores() -> Vec<Arc<dyn SessionStore>> {
+        let mut stores: Vec<Arc<dyn SessionStore>> = vec![Arc::new(MemorySessionStore::new())];
+        match std::env::var("WAQUP_TEST_REDIS_URL") {
+            Ok(url) if !url.is_empty() => {
+                let client = redis::Client::open(url).unwrap();
+                let manager = ConnectionManager::new(client).await.unwrap();
+                let prefix = format!("test:{}:", Uuid::new_v4().simple());
+                stores.push(Arc::new(RedisSessionStore::new(manager, prefix)));
+            }
+            _ => assert!(
+                !std::env::var("WAQUP_TEST_REQUIRE_SERVICES")
+                    .is_ok_and(|v| v == "1" || v == "true"),
+                "WAQUP_TEST_REQUIRE_SERVICES is set but WAQUP_TEST_REDIS_URL is not"
+            ),
+        }
+        stores
+    }
+
     #[tokio::test]
     async fn writes_are_compare_and_set_on_the_version() {
-        let store = MemorySessionStore::new();
-        let id = Uuid::now_v7();
-        assert!(store.load(id).await.unwrap().is_none());
-        assert!(store.save(id, 0, b"one".to_vec(), TTL, "a").await.unwrap());
-        assert!(
-            !store
-                .save(id, 0, b"stale".to_vec(), TTL, "a")
-                .await
-                .unwrap()
-        );
-        assert!(store.save(id, 1, b"two".to_vec(), TTL, "a").await.unwrap());
-        let (version, data) = store.load(id).await.unwrap().unwrap();
-        assert_eq!((version, &*data), (2, &b"two"[..]));
+        for store in stores().await {
+            let id = Uuid::now_v7();
+            assert!(store.load(id).await.unwrap().is_none());
+            assert!(store.save(id, 0, b"one".to_vec(), TTL, "a").await.unwrap());
+            assert!(
+                !store
+                    .save(id, 0, b"stale".to_vec(), TTL, "a")
+                    .await
+                    .unwrap()
+            );
+            assert!(store.save(id, 1, b"two".to_vec(), TTL, "a").await.unwrap());
+            let (version, data) = store.load(id).await.unwrap().unwrap();
+            assert_eq!((version, &*data), (2, &b"two"[..]));
+        }
     }
 
     #[tokio::test]
     async fn snapshots_expire() {
-        let store = MemorySessionStore::new();
-        let id = Uuid::now_v7();
-        store
-            .save(id, 0, b"x".to_vec(), Duration::from_millis(20), "a")
-            .await
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(40)).await;
-        assert!(store.load(id).await.unwrap().is_none());
-        // An expired session starts again from version 0.
-        assert!(store.save(id, 0, b"y".to_vec(), TTL, "a").await.unwrap());
+        for store in stores().await {
+            let id = Uuid::now_v7();
+            store
+                .save(id, 0, b"x".to_vec(), Duration::from_millis(20), "a")
+                .await
+                .unwrap();
+            tokio::time::sleep(Duration::from_millis(40)).await;
+            assert!(store.load(id).await.unwrap().is_none());
+            // An expired session starts again from version 0, by anyone.
+            assert!(store.save(id, 0, b"y".to_vec(), TTL, "b").await.unwrap());
+        }
     }
 
     #[tokio::test]
     async fn ownership_moves_to_the_newest_node() {
-        let store = MemorySessionStore::new();
-        let id = Uuid::now_v7();
-        assert_eq!(store.take_ownership(id, "a", TTL).await.unwrap(), None);
-        // Saving renews the writer's lease.
-        store.save(id, 0, b"x".to_vec(), TTL, "a").await.unwrap();
-        assert_eq!(
-            store.take_ownership(id, "b", TTL).await.unwrap().as_deref(),
-            Some("a")
-        );
+        for store in stores().await {
+            let id = Uuid::now_v7();
+            assert_eq!(store.take_ownership(id, "a", TTL).await.unwrap(), None);
+            // Saving renews the writer's lease.
+            assert!(store.save(id, 0, b"x".to_vec(), TTL, "a").await.unwrap());
+            assert_eq!(
+                store.take_ownership(id, "b", TTL).await.unwrap().as_deref(),
+                Some("a")
+            );
+            // The old owner cannot write even at the current version; the new one can.
+            assert!(!store.save(id, 1, b"old".to_vec(), TTL, "a").await.unwrap());
+            assert!(store.save(id, 1, b"new".to_vec(), TTL, "b").await.unwrap());
+            let (version, data) = store.load(id).await.unwrap().unwrap();
+            assert_eq!((version, &*data), (2, &b"new"[..]));
+        }
     }
 }

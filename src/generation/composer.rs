@@ -25,8 +25,9 @@ use crate::domain::{ContentType, Depth, Pace, Tone};
 use crate::state_machine::slots::duration_bounds;
 use crate::state_machine::{Intent, Slots, TimeOfDay};
 
-/// Pause marks in scripts look like `[pause 5s]`: whole seconds, 1..=120, on their own between sentences.
-pub const WORDS_PER_MINUTE_MODERATE: u32 = 130;
+/// Speaking rates by pace, in words per minute. (Pause marks in scripts look like
+/// `[pause 5s]`: whole seconds, 1..=120, on their own between sentences.)
+const WORDS_PER_MINUTE_MODERATE: u32 = 130;
 const WORDS_PER_MINUTE_SLOWER: u32 = 110;
 const WORDS_PER_MINUTE_FASTER: u32 = 150;
 /// Longest silence one pause mark may hold; longer rests are split by a spoken cue.
@@ -87,7 +88,7 @@ impl Request {
         let (shortest, longest) = duration_bounds(content_type);
         let minutes = slots
             .duration_minutes
-            .unwrap_or_else(|| default_minutes(content_type))
+            .unwrap_or_else(|| content_type.default_minutes())
             .clamp(shortest, longest);
         Request {
             content_type,
@@ -119,15 +120,7 @@ impl Request {
     }
 }
 
-fn default_minutes(content_type: ContentType) -> u32 {
-    match content_type {
-        ContentType::Affirmation => 2,
-        ContentType::GuidedMeditation => 10,
-        ContentType::Ritual => 12,
-    }
-}
-
-fn words_per_minute(pace: Pace) -> u32 {
+pub(super) fn words_per_minute(pace: Pace) -> u32 {
     match pace {
         Pace::Slower => WORDS_PER_MINUTE_SLOWER,
         Pace::Moderate => WORDS_PER_MINUTE_MODERATE,
@@ -151,7 +144,7 @@ pub fn compose(content_type: ContentType, slots: &Slots, seed: u64) -> Compositi
         .map(|section| section.text.as_str())
         .collect::<Vec<_>>()
         .join("\n\n");
-    let depth = depth_of(&request);
+    let depth = super::depth_for(request.content_type, request.minutes);
     Composition {
         title: title(&request, seed),
         estimated_seconds: estimate_seconds(&text, request.pace),
@@ -164,8 +157,20 @@ pub fn compose(content_type: ContentType, slots: &Slots, seed: u64) -> Compositi
 
 /// Spoken seconds of a script at a pace: words / rate + the seconds of its pause marks.
 pub fn estimate_seconds(text: &str, pace: Pace) -> u32 {
+    let (speech, silence) = speech_and_silence(text, pace);
+    speech + silence
+}
+
+/// Seconds of speech at `pace`, and seconds inside pause marks.
+pub fn speech_and_silence(text: &str, pace: Pace) -> (u32, u32) {
     let (words, paused) = text::measure(text);
-    speech_seconds(words, pace) + paused
+    (speech_seconds(words, pace), paused)
+}
+
+/// Whether `text` holds something that starts like a pause mark but is not a valid one
+/// ("[pause 300s]", "[Pause 5 s]"): a voice would read it aloud.
+pub fn has_malformed_pause(text: &str) -> bool {
+    text.to_lowercase().matches("[pause").count() != text::pause_marks(text).len()
 }
 
 /// The pause marks of a script, in order, in seconds.
@@ -174,16 +179,6 @@ pub fn pauses(text: &str) -> Vec<u32> {
         .into_iter()
         .map(|mark| mark.seconds)
         .collect()
-}
-
-/// Depth is the system's call: how far a practice takes the listener in.
-fn depth_of(request: &Request) -> Depth {
-    match request.content_type {
-        ContentType::Affirmation => Depth::Shallow,
-        ContentType::GuidedMeditation if request.minutes >= 20 => Depth::Deep,
-        ContentType::GuidedMeditation => Depth::Medium,
-        ContentType::Ritual => Depth::Deep,
-    }
 }
 
 /// "Evening Calm", "Morning Confidence Ritual", "Steady Heart Affirmations": a core that

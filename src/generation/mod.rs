@@ -7,14 +7,18 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
-use crate::domain::{ContentType, Depth, Pace};
-use crate::providers::llm::{Llm, require_text, truncate_chars};
+use crate::domain::{ContentType, Depth};
+use crate::providers::llm::{Llm, require_text};
 use crate::state_machine::Slots;
 use crate::store::GeneratedText;
-use composer::{Composition, Section, SectionKind, compose, estimate_seconds};
+use crate::text::truncate_chars;
+use composer::{Composition, Section, SectionKind, compose};
 
 /// An LLM script may land this far from the asked length and still be accepted.
 const LENGTH_TOLERANCE: f64 = 0.5;
+/// At least this share of an LLM script's time is speech, not pause marks (the offline
+/// composer's hour-long practices, the quietest, speak for about 15% of their time).
+const MIN_SPEECH_SHARE: f64 = 0.1;
 const MAX_TITLE_CHARS: usize = 120;
 const MAX_TAGS: usize = 12;
 
@@ -46,19 +50,11 @@ impl ContentWriter {
             Some(llm) => {
                 let pace = slots.pace.unwrap_or_default();
                 let value = llm
-                    .write_content(content_type, slots, words_per_minute(pace))
+                    .write_content(content_type, slots, composer::words_per_minute(pace))
                     .await?;
                 composition_from_llm(&value, content_type, slots)
             }
         }
-    }
-}
-
-fn words_per_minute(pace: Pace) -> u32 {
-    match pace {
-        Pace::Slower => 110,
-        Pace::Moderate => composer::WORDS_PER_MINUTE_MODERATE,
-        Pace::Faster => 150,
     }
 }
 
@@ -98,15 +94,23 @@ pub fn composition_from_llm(
         .map(|s| s.text.as_str())
         .collect::<Vec<_>>()
         .join("\n\n");
+    if composer::has_malformed_pause(&text) {
+        bail!("the LLM script has malformed pause marks");
+    }
     let pace = slots.pace.unwrap_or_default();
-    let estimated_seconds = estimate_seconds(&text, pace);
-    let asked = f64::from(slots.duration_minutes.unwrap_or(5) * 60);
+    let (speech, silence) = composer::speech_and_silence(&text, pace);
+    let estimated_seconds = speech + silence;
+    let minutes = slots.minutes(content_type);
+    let asked = f64::from(minutes * 60);
     let ratio = f64::from(estimated_seconds) / asked;
     if !(1.0 - LENGTH_TOLERANCE..=1.0 + LENGTH_TOLERANCE).contains(&ratio) {
         bail!(
             "the LLM script lasts {estimated_seconds} s for an asked {} s",
             asked as u32
         );
+    }
+    if f64::from(speech) < MIN_SPEECH_SHARE * f64::from(estimated_seconds) {
+        bail!("the LLM script is mostly silence ({speech} s of speech in {estimated_seconds} s)");
     }
     let mut tags: Vec<String> = value
         .get("tags")
@@ -136,7 +140,7 @@ pub fn composition_from_llm(
         text,
         sections,
         tags,
-        depth: depth_for(content_type, slots.duration_minutes.unwrap_or(5)),
+        depth: depth_for(content_type, minutes),
         estimated_seconds,
     })
 }
@@ -233,6 +237,43 @@ mod tests {
             .is_err()
         );
         assert!(composition_from_llm(&json!("nope"), ContentType::Ritual, &slots(3)).is_err());
+    }
+
+    #[test]
+    fn scripts_of_silence_or_with_broken_pause_marks_are_refused() {
+        // Two minutes, nearly all of it pause marks.
+        let silent = json!({
+            "title": "Quiet",
+            "sections": [{ "text": "Rest. [pause 60s] Rest now. [pause 60s] Rest." }],
+        });
+        let err =
+            composition_from_llm(&silent, ContentType::GuidedMeditation, &slots(2)).unwrap_err();
+        assert!(err.to_string().contains("mostly silence"), "{err}");
+        for broken in ["[pause 300s]", "[Pause 5 s]", "[pause five seconds]"] {
+            let mut value = script(200, 30);
+            value["sections"][0]["text"] = json!(format!("Welcome. {broken} Settle in."));
+            let err =
+                composition_from_llm(&value, ContentType::GuidedMeditation, &slots(2)).unwrap_err();
+            assert!(
+                err.to_string().contains("malformed pause"),
+                "{broken}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_offline_scripts_pass_the_checks_asked_of_the_model() {
+        for content_type in ContentType::ALL {
+            for minutes in [1, 2, 5, 10, 20, 30, 60] {
+                let c = compose(content_type, &slots(minutes), 7);
+                let (speech, silence) = composer::speech_and_silence(&c.text, Default::default());
+                assert!(!composer::has_malformed_pause(&c.text));
+                assert!(
+                    f64::from(speech) >= MIN_SPEECH_SHARE * f64::from(speech + silence),
+                    "{content_type:?} {minutes} min: {speech} s of speech, {silence} s of silence"
+                );
+            }
+        }
     }
 
     #[test]

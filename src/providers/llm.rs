@@ -15,12 +15,16 @@ use serde_json::{Value, json};
 
 use crate::config::LlmConfig;
 use crate::domain::{ContentType, Pace, Tone};
+use crate::state_machine::slots::{MAX_CONTEXT_CHARS, MAX_NAME_CHARS};
 use crate::state_machine::{Intent, SlotName, Slots, TimeOfDay, VoiceStyle};
+use crate::text::truncate_chars;
 
 /// Longest wait for a whole content script.
 const CONTENT_TIMEOUT: Duration = Duration::from_secs(90);
-const MAX_CONTEXT_CHARS: usize = 300;
-const MAX_NAME_CHARS: usize = 40;
+/// Token budgets: enough for the answer asked, and a bound on a model that rambles.
+const SLOTS_MAX_TOKENS: u32 = 400;
+const REPLY_MAX_TOKENS: u32 = 300;
+const CONTENT_MAX_TOKENS: u32 = 16_000;
 
 /// A stream of reply text pieces.
 pub type ReplyStream = Pin<Box<dyn Stream<Item = anyhow::Result<String>> + Send>>;
@@ -97,11 +101,13 @@ impl Llm {
         &self,
         system: String,
         user: String,
+        max_tokens: u32,
         timeout: Duration,
     ) -> anyhow::Result<Value> {
         let request = json!({
             "model": self.model,
             "temperature": 0.4,
+            "max_tokens": max_tokens,
             "response_format": { "type": "json_object" },
             "messages": [
                 { "role": "system", "content": system },
@@ -155,7 +161,7 @@ impl Llm {
             asking = asking.map_or("nothing yet", SlotName::as_str),
         );
         let value = self
-            .complete_json(system, text.to_owned(), self.timeout)
+            .complete_json(system, text.to_owned(), SLOTS_MAX_TOKENS, self.timeout)
             .await?;
         Ok(slots_from_json(&value))
     }
@@ -185,7 +191,13 @@ impl Llm {
                  sentences. Keep every question, number and detail; add no other question.\n\n{instruction}"
             ),
         }));
-        let request = json!({ "model": self.model, "stream": true, "temperature": 0.7, "messages": messages });
+        let request = json!({
+            "model": self.model,
+            "stream": true,
+            "temperature": 0.7,
+            "max_tokens": REPLY_MAX_TOKENS,
+            "messages": messages,
+        });
         let stream = tokio::time::timeout(
             self.timeout,
             self.client.chat().create_stream_byot::<_, Chunk>(request),
@@ -214,7 +226,7 @@ impl Llm {
         slots: &Slots,
         words_per_minute: u32,
     ) -> anyhow::Result<Value> {
-        let minutes = slots.duration_minutes.unwrap_or(5);
+        let minutes = slots.minutes(content_type);
         let system = format!(
             "You write the spoken script of a personal {noun} for a wellness app. It is read \
              aloud by a voice, so write plain, warm sentences; no lists, no markdown, no \
@@ -228,9 +240,12 @@ impl Llm {
             noun = content_type.noun(),
         );
         let brief = serde_json::to_string(slots).context("describe the slots")?;
+        // About 1.4 tokens a word, with room for the JSON around the script.
+        let max_tokens = (minutes * words_per_minute * 14 / 10 + 1_000).min(CONTENT_MAX_TOKENS);
         self.complete_json(
             system,
             format!("What the person asked for: {brief}"),
+            max_tokens,
             CONTENT_TIMEOUT,
         )
         .await
@@ -276,13 +291,6 @@ pub fn slots_from_json(value: &Value) -> Slots {
                     .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\''))
             })
             .map(str::to_owned),
-    }
-}
-
-pub fn truncate_chars(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => text[..cut].trim_end().to_owned(),
-        None => text.to_owned(),
     }
 }
 

@@ -392,6 +392,81 @@ async fn a_session_outlives_a_restart_with_redis() {
 }
 
 #[actix_web::test]
+async fn a_generation_that_ended_unheard_is_told_on_resume() {
+    let Some(redis) = test_redis_url() else {
+        skip("WAQUP_TEST_REDIS_URL");
+        return;
+    };
+    let fake = FakeLlm::start();
+    fake.set(|b| b.slots = json!({ "intent": "calm" }));
+    fake.state.chunk_delay_ms.store(1, Ordering::Relaxed);
+    fake.state.content_delay_ms.store(3_000, Ordering::Relaxed);
+    let dir = tempfile::tempdir().unwrap();
+    let env = server_env(
+        None,
+        &[
+            ("WAQUP_REDIS_URL", redis),
+            (
+                "WAQUP_REDIS_KEY_PREFIX",
+                format!("test:{}:", Uuid::new_v4().simple()),
+            ),
+            ("WAQUP_LLM_BASE_URL", fake.base_url.clone()),
+            ("WAQUP_LLM_TIMEOUT_SECS", "5".to_owned()),
+        ],
+    );
+    let first = Server::start(dir.path(), &env);
+    let user = Client::sign_up(&first.base).await;
+    let mut ws = connect(&first.base, &user.token).await;
+    ws.send(json!({ "type": "start", "content_type": "affirmation", "intent": "calm" }))
+        .await;
+    let session_id = ws.until("started").await.1["session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(ws.until("response").await.1["state"], "Confirmation");
+    ws.send(json!({ "type": "confirm", "session_id": session_id }))
+        .await;
+    let content_id = ws.until("generation_started").await.1["content_id"].clone();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while fake.state.content_requests.load(Ordering::Relaxed) == 0 {
+        assert!(Instant::now() < deadline, "the job never started writing");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    first.kill();
+
+    // The job resumes in the new process and ends while nobody holds the conversation.
+    let second = Server::start(dir.path(), &env);
+    let user = user.on(&second.base);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while user
+        .get(&format!("/api/v1/content/{}", content_id.as_str().unwrap()))
+        .await["status"]
+        != "ready"
+    {
+        assert!(Instant::now() < deadline, "never ready:\n{}", second.log());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut ws = connect(&second.base, &user.token).await;
+    ws.send(json!({ "type": "resume", "session_id": session_id }))
+        .await;
+    let resumed = ws.until("resumed").await.1;
+    assert_eq!(resumed["state"], "Generating");
+    assert_eq!(resumed["content_id"], content_id);
+    // What the socket missed is told to it.
+    let complete = ws.until("generation_complete").await.1;
+    assert_eq!(complete["content"]["id"], content_id);
+    assert_eq!(complete["content"]["status"], "ready");
+    let state = user
+        .get(&format!(
+            "/api/v1/conversation/state?session_id={session_id}"
+        ))
+        .await;
+    assert_eq!(state["state"], "Complete");
+    assert_eq!(state["content_id"], content_id);
+    assert!(second.terminate().success());
+}
+
+#[actix_web::test]
 async fn without_redis_a_session_ends_with_its_process() {
     let dir = tempfile::tempdir().unwrap();
     let env = server_env(None, &[]);

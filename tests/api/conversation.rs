@@ -3,7 +3,8 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 use uuid::Uuid;
 use waqup::domain::LedgerType;
 use waqup::store::NewLedgerEntry;
@@ -713,6 +714,30 @@ async fn malformed_frames_get_errors_and_harm_nobody() {
         .send(json!({ "type": "resume", "session_id": session_id }))
         .await;
     assert_eq!(again.until("resumed").await.1["state"], "Confirmation");
+
+    // A message sent in small frames that add up to too much closes with 1009 as well.
+    let mut fragmented = app.ws(&user.access).await;
+    let piece = "y".repeat(32 * 1024);
+    fragmented
+        .send_raw(Message::Frame(Frame::message(
+            piece.clone(),
+            OpCode::Data(Data::Text),
+            false,
+        )))
+        .await;
+    for last in [false, true] {
+        fragmented
+            .send_raw(Message::Frame(Frame::message(
+                piece.clone(),
+                OpCode::Data(Data::Continue),
+                last,
+            )))
+            .await;
+    }
+    match fragmented.next().await {
+        Incoming::Closed(Some(frame)) => assert_eq!(frame.code, CloseCode::Size),
+        other => panic!("expected a 1009 close, got {other:?}"),
+    }
 }
 
 #[actix_web::test]

@@ -58,6 +58,8 @@ pub struct FakeState {
     pub content_delay_ms: AtomicU64,
     /// Bearer token of the last request.
     pub last_authorization: Mutex<Option<String>>,
+    /// The `max_tokens` of every request, in order.
+    pub max_tokens: Mutex<Vec<Option<u64>>>,
 }
 
 pub struct FakeLlm {
@@ -150,6 +152,11 @@ async fn chat(
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    state
+        .max_tokens
+        .lock()
+        .unwrap()
+        .push(body["max_tokens"].as_u64());
     let system = system_prompt(&body);
     if body["stream"] == true {
         state.reply_requests.fetch_add(1, Ordering::Relaxed);

@@ -59,6 +59,15 @@ async fn the_llm_reads_messages_and_streams_replies() {
     assert_eq!(deltas, expected);
     assert_eq!(reply["content"], expected);
     assert!(reply.get("interrupted").is_none());
+    // Every request bounds what the model may write.
+    let budgets = fake.state.max_tokens.lock().unwrap().clone();
+    assert!(budgets.len() >= 2);
+    assert!(
+        budgets
+            .iter()
+            .all(|b| b.is_some_and(|t| (100..=16_000).contains(&t))),
+        "{budgets:?}"
+    );
 }
 
 #[actix_web::test]
@@ -261,4 +270,45 @@ async fn a_reply_stream_that_stalls_is_cut_short() {
     fake.set(|b| b.reply = Mode::Normal);
     let next = ws.say(&session_id, "gratitude").await;
     assert_eq!(next["state"], "Confirmation");
+}
+
+#[actix_web::test]
+async fn safety_replies_are_never_reworded_by_the_model() {
+    let fake = FakeLlm::start();
+    let Some(app) = app_with(&fake).await else {
+        return;
+    };
+    let user = app.signed_up_user().await;
+    let mut ws = app.ws(&user.access).await;
+    let (session_id, _) = ws.start("affirmation").await;
+    let extractions = fake.state.extraction_requests.load(Ordering::Relaxed);
+    let replies = fake.state.reply_requests.load(Ordering::Relaxed);
+    ws.send(json!({ "type": "message", "session_id": session_id, "content": "I want to kill myself tonight" }))
+        .await;
+    let (frames, reply) = ws.until("response").await;
+    assert_eq!(reply["state"], "SafetyHold");
+    assert!(frames.iter().any(|f| f["type"] == "safety"));
+    assert!(frames.iter().all(|f| f["type"] != "response_delta"));
+    let text = reply["content"].as_str().unwrap();
+    assert!(text.contains("emergency number"), "{text}");
+    // Everything said during the hold stays the template's, and the message went to
+    // no model at all.
+    let again = ws.say(&session_id, "what should I do").await;
+    assert_eq!(again["state"], "SafetyHold");
+    assert!(
+        again["content"]
+            .as_str()
+            .unwrap()
+            .contains("emergency number")
+    );
+    assert_eq!(
+        fake.state.reply_requests.load(Ordering::Relaxed),
+        replies,
+        "a safety reply was sent to the model"
+    );
+    assert_eq!(
+        fake.state.extraction_requests.load(Ordering::Relaxed),
+        extractions + 1,
+        "only the harmless follow-up was read by the model"
+    );
 }

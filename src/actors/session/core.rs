@@ -14,11 +14,12 @@ use super::{Outbound, SessionError};
 use crate::actors::protocol::{CRISIS_RESOURCES, ChatMessage, ContentView, ServerFrame, code};
 use crate::actors::{BusMessage, Deps, Reserve, RunJob};
 use crate::domain::ContentType;
-use crate::providers::llm::{ChatTurn, truncate_chars};
+use crate::providers::llm::ChatTurn;
 use crate::state_machine::{
     Dialogue, Effect, Event, Refusal, RiskLevel, SafetyAssessment, State, Utterance, state_name,
 };
 use crate::store::{ConversationRecord, GenerationIds, NewCrisisAlert, NewGeneration, Reservation};
+use crate::text::truncate_chars;
 use crate::time::now;
 
 /// Messages kept in a snapshot; older ones live on in the conversation record.
@@ -205,7 +206,8 @@ impl Core {
     }
 
     /// Feeds an event to the machine and performs the effects, including those of the
-    /// events they cause (a reservation's outcome), then stores the snapshot.
+    /// events they cause (a reservation's outcome), then stores the snapshot (unless
+    /// the event was only a generation's progress, which changes nothing stored).
     pub async fn apply(
         &mut self,
         deps: &Deps,
@@ -215,6 +217,7 @@ impl Core {
         if let Event::Message(message) = &event {
             self.last_risk = message.safety.level;
         }
+        let store = !matches!(event, Event::GenerationProgress { .. });
         let mut outcome = TurnOutcome::default();
         let mut queue = VecDeque::from([event]);
         while let Some(event) = queue.pop_front() {
@@ -235,7 +238,9 @@ impl Core {
                     .await;
             }
         }
-        self.save(deps).await?;
+        if store {
+            self.save(deps).await?;
+        }
         Ok(outcome)
     }
 

@@ -23,7 +23,7 @@ use super::{Deps, GenerationEvent};
 use crate::conversation::Reply;
 use crate::domain::ContentType;
 use crate::error::ApiError;
-use crate::state_machine::{Event, Refusal, SlotName, prompts};
+use crate::state_machine::{Event, Refusal, SlotName, State, Utterance, prompts};
 
 /// A session with no socket and no activity for this long stops (its snapshot stays,
 /// until the session's TTL). Never later than the TTL, so an expired session is gone.
@@ -85,7 +85,7 @@ impl SessionError {
             SessionError::Expired => code::SESSION_EXPIRED,
             SessionError::Moved => code::SESSION_MOVED,
             SessionError::Limit => code::SESSION_LIMIT,
-            SessionError::Busy | SessionError::Stopped => "SESSION_BUSY",
+            SessionError::Busy | SessionError::Stopped => code::SESSION_BUSY,
             SessionError::Internal(_) => code::INTERNAL_ERROR,
         }
     }
@@ -175,6 +175,8 @@ pub struct SessionView {
     pub content_type: ContentType,
     pub state: &'static str,
     pub context: Value,
+    /// The item this conversation made, once it is being made.
+    pub content_id: Option<Uuid>,
     pub messages: Vec<ChatMessage>,
 }
 
@@ -185,17 +187,15 @@ impl SessionView {
             content_type: core.content_type(),
             state: core.state(),
             context: core.context(),
+            content_id: core.dialogue().content_id,
             messages: core.messages.clone(),
         }
     }
 }
 
-/// The view a socket receives when it attaches.
-pub type Attached = SessionView;
-
 /// Attach a socket (the previous one is closed with 4001).
 #[derive(Message)]
-#[rtype(result = "Result<Attached, SessionError>")]
+#[rtype(result = "Result<SessionView, SessionError>")]
 pub struct Attach {
     pub user_id: Uuid,
     pub link: SocketLink,
@@ -234,6 +234,8 @@ pub(crate) struct CatchUp;
 /// The reply being said, cancellable by `interrupt`.
 struct ReplyTask {
     handle: SpawnHandle,
+    /// The task reading the stream (a tokio task, so a panic in it stays there).
+    task: tokio::task::AbortHandle,
     spoken: Arc<Mutex<String>>,
     reply_to: Option<oneshot::Sender<TurnReply>>,
     refused: Option<Refusal>,
@@ -274,6 +276,21 @@ impl SessionActor {
         Outlet {
             session_id: self.session_id,
             tx: self.socket.as_ref().map(|s| s.tx.clone()),
+        }
+    }
+
+    /// Answers the REST caller waiting for this turn, if any.
+    fn answer(
+        &self,
+        reply_to: Option<oneshot::Sender<TurnReply>>,
+        text: String,
+        refused: Option<Refusal>,
+        interrupted: bool,
+    ) {
+        if let Some(tx) = reply_to
+            && let Some(reply) = self.reply_of(text, refused, interrupted)
+        {
+            let _ = tx.send(reply);
         }
     }
 
@@ -377,24 +394,21 @@ impl SessionActor {
     ) {
         let Some(core) = &self.core else { return };
         if outcome.said.is_empty() {
-            if let Some(tx) = reply_to
-                && let Some(reply) = self.reply_of(String::new(), outcome.refused, false)
-            {
-                let _ = tx.send(reply);
-            }
+            self.answer(reply_to, String::new(), outcome.refused, false);
             return;
         }
         let cost = self.deps.costs.of(core.content_type());
         let text = prompts::render_all(&outcome.said, core.dialogue(), cost);
-        let history = core.history();
-        if self.reply.is_some() {
-            self.finish_reply(ctx, true, false);
-        }
-        if !self.deps.voice.streams() {
+        let verbatim = verbatim(core, &outcome.said);
+        self.finish_reply(ctx, true, false);
+        if verbatim || !self.deps.voice.streams() {
             // Templates are said at once: nothing to stream, nothing to cut.
             self.deliver(ctx, text, outcome.refused, false, reply_to, true);
             return;
         }
+        let Some(history) = self.core.as_ref().map(Core::history) else {
+            return;
+        };
         let voice = self.deps.voice.clone();
         let outlet = self.outlet();
         let spoken = Arc::new(Mutex::new(String::new()));
@@ -440,12 +454,16 @@ impl SessionActor {
                 }
             }
         };
+        let task = tokio::spawn(work);
+        let abort = task.abort_handle();
         let handle = ctx.spawn(
-            work.into_actor(self)
+            super::joined(task)
+                .into_actor(self)
                 .map(|_, act, ctx| act.finish_reply(ctx, false, true)),
         );
         self.reply = Some(ReplyTask {
             handle,
+            task: abort,
             spoken,
             reply_to,
             refused: outcome.refused,
@@ -458,6 +476,7 @@ impl SessionActor {
             return;
         };
         if interrupted {
+            task.task.abort();
             ctx.cancel_future(task.handle);
         }
         let text = lock(&task.spoken).clone();
@@ -486,11 +505,7 @@ impl SessionActor {
             context: core.context(),
             interrupted,
         });
-        if let Some(tx) = reply_to
-            && let Some(reply) = self.reply_of(text, refused, interrupted)
-        {
-            let _ = tx.send(reply);
-        }
+        self.answer(reply_to, text, refused, interrupted);
         if save {
             self.save_log(ctx);
         }
@@ -540,6 +555,19 @@ impl SessionActor {
     }
 }
 
+/// Whether a reply must be the template's own words, never a model's: safety
+/// messages (their resources and advice must reach the person intact), and anything
+/// said during a safety hold (the conversation that led to it goes to no model).
+fn verbatim(core: &Core, said: &[Utterance]) -> bool {
+    matches!(core.machine.state(), State::SafetyHold {})
+        || said.iter().any(|u| {
+            matches!(
+                u,
+                Utterance::SafetyHold | Utterance::SupportNote | Utterance::GenerationBlocked
+            )
+        })
+}
+
 fn lock(text: &Mutex<String>) -> std::sync::MutexGuard<'_, String> {
     text.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -576,6 +604,9 @@ impl Actor for SessionActor {
     }
 
     fn stopped(&mut self, ctx: &mut Context<Self>) {
+        if let Some(reply) = self.reply.take() {
+            reply.task.abort();
+        }
         metrics::gauge!("sessions_live").decrement(1.0);
         self.registry.do_send(Unregister {
             session_id: self.session_id,
@@ -599,20 +630,12 @@ impl Handler<Command> for SessionActor {
         let input = match msg.command {
             ClientCommand::Interrupt => {
                 self.finish_reply(ctx, true, true);
-                if let Some(tx) = msg.reply_to
-                    && let Some(reply) = self.reply_of(String::new(), None, true)
-                {
-                    let _ = tx.send(reply);
-                }
+                self.answer(msg.reply_to, String::new(), None, true);
                 return done(Ok(()));
             }
             ClientCommand::Voice(speak) => {
                 core.speak = speak;
-                if let Some(tx) = msg.reply_to
-                    && let Some(reply) = self.reply_of(String::new(), None, false)
-                {
-                    let _ = tx.send(reply);
-                }
+                self.answer(msg.reply_to, String::new(), None, false);
                 return done(Ok(()));
             }
             ClientCommand::Begin => TurnInput::Event(Event::Begin),
@@ -653,9 +676,9 @@ impl Handler<CatchUp> for SessionActor {
 }
 
 impl Handler<Attach> for SessionActor {
-    type Result = Result<Attached, SessionError>;
+    type Result = Result<SessionView, SessionError>;
 
-    fn handle(&mut self, msg: Attach, _: &mut Context<Self>) -> Self::Result {
+    fn handle(&mut self, msg: Attach, ctx: &mut Context<Self>) -> Self::Result {
         let core = self.core.as_ref().ok_or(SessionError::Busy)?;
         if core.user_id != msg.user_id {
             return Err(SessionError::NotFound);
@@ -670,6 +693,11 @@ impl Handler<Attach> for SessionActor {
             });
         }
         self.last_activity = Instant::now();
+        if core.is_generating() {
+            // A generation may have ended while nobody held the session: the socket
+            // hears how (after the view it is about to receive).
+            ctx.notify(CatchUp);
+        }
         Ok(SessionView::of(core))
     }
 }

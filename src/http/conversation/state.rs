@@ -25,6 +25,9 @@ pub struct StateResponse {
     pub state: &'static str,
     #[schema(value_type = Object)]
     pub context: Value,
+    /// The item this conversation made, once it is being made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_id: Option<Uuid>,
     pub messages: Vec<ChatMessage>,
 }
 
@@ -61,6 +64,7 @@ pub async fn state(
         content_type: view.content_type,
         state: view.state,
         context: view.context,
+        content_id: view.content_id,
         messages: view.messages,
     }))
 }

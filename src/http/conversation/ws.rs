@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use actix::Addr;
+use actix::{Actor, Addr, Handler, Message};
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, ProtocolError};
 use tokio::sync::mpsc;
@@ -64,6 +64,16 @@ pub async fn conversation_socket(
     Ok(response)
 }
 
+/// A frame, or a message assembled from continuation frames, over the size limit (the
+/// latter arrives as an I/O error that only its text tells apart).
+fn too_large(e: &ProtocolError) -> bool {
+    match e {
+        ProtocolError::Overflow => true,
+        ProtocolError::Io(io) => io.to_string().contains("maximum continuation size"),
+        _ => false,
+    }
+}
+
 struct Connection {
     id: u64,
     user: AuthUser,
@@ -89,7 +99,7 @@ impl Connection {
                 incoming = stream.recv() => {
                     let message = match incoming {
                         None => break None,
-                        Some(Err(ProtocolError::Overflow)) => break Some(close(CloseCode::Size, "frame too large")),
+                        Some(Err(e)) if too_large(&e) => break Some(close(CloseCode::Size, "frame too large")),
                         Some(Err(_)) => break Some(close(CloseCode::Protocol, "protocol error")),
                         Some(Ok(message)) => message,
                     };
@@ -238,15 +248,15 @@ impl Connection {
             id: self.id,
             tx: tx.clone(),
         };
-        let view = addr
-            .send(Attach {
+        let view = ask(
+            &addr,
+            Attach {
                 user_id: self.user.id,
                 link,
-            })
-            .await
-            .map_err(SessionError::from)
-            .and_then(|r| r)
-            .map_err(|e| Refusal::Session(e, Some(session_id)))?;
+            },
+        )
+        .await
+        .map_err(|e| Refusal::Session(e, Some(session_id)))?;
         self.attached = Some((session_id, addr));
         Ok(view)
     }
@@ -260,20 +270,18 @@ impl Connection {
         tx: &mpsc::Sender<Outbound>,
     ) -> Result<Option<ServerFrame>, Refusal> {
         self.limit().await?;
-        let (session_id, addr) = self
-            .engine
-            .registry
-            .send(Create {
+        let (session_id, addr) = ask(
+            &self.engine.registry,
+            Create {
                 user_id: self.user.id,
                 content_type,
                 intent,
                 content_id,
                 speak,
-            })
-            .await
-            .map_err(SessionError::from)
-            .and_then(|r| r)
-            .map_err(|e| Refusal::Session(e, None))?;
+            },
+        )
+        .await
+        .map_err(|e| Refusal::Session(e, None))?;
         let view = self.attach(session_id, addr.clone(), tx).await?;
         let started = ServerFrame::Started {
             session_id,
@@ -292,23 +300,22 @@ impl Connection {
         session_id: Uuid,
         tx: &mpsc::Sender<Outbound>,
     ) -> Result<Option<ServerFrame>, Refusal> {
-        let addr = self
-            .engine
-            .registry
-            .send(Open {
+        let addr = ask(
+            &self.engine.registry,
+            Open {
                 user_id: self.user.id,
                 session_id,
-            })
-            .await
-            .map_err(SessionError::from)
-            .and_then(|r| r)
-            .map_err(|e| Refusal::Session(e, Some(session_id)))?;
+            },
+        )
+        .await
+        .map_err(|e| Refusal::Session(e, Some(session_id)))?;
         let view = self.attach(session_id, addr, tx).await?;
         Ok(Some(ServerFrame::Resumed {
             session_id,
             content_type: view.content_type,
             state: view.state,
             context: view.context,
+            content_id: view.content_id,
             messages: view.messages,
         }))
     }
@@ -374,14 +381,25 @@ async fn send_command(
     user_id: Uuid,
     command: ClientCommand,
 ) -> Result<(), SessionError> {
-    addr.send(Command {
-        user_id,
-        command,
-        reply_to: None,
-    })
+    ask(
+        addr,
+        Command {
+            user_id,
+            command,
+            reply_to: None,
+        },
+    )
     .await
-    .map_err(SessionError::from)
-    .and_then(|r| r)
+}
+
+/// Sends a message whose answer is a session result; a dead mailbox becomes its error.
+async fn ask<A, M, T>(addr: &Addr<A>, msg: M) -> Result<T, SessionError>
+where
+    A: Actor<Context = actix::Context<A>> + Handler<M>,
+    M: Message<Result = Result<T, SessionError>> + Send + 'static,
+    T: Send + 'static,
+{
+    addr.send(msg).await.map_err(SessionError::from)?
 }
 
 async fn send(
