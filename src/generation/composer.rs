@@ -173,6 +173,14 @@ pub fn has_malformed_pause(text: &str) -> bool {
     text.to_lowercase().matches("[pause").count() != text::pause_marks(text).len()
 }
 
+/// The pause marks of a script, in order: where each stands (byte range) and its seconds.
+pub fn pause_spans(text: &str) -> Vec<(std::ops::Range<usize>, u32)> {
+    text::pause_marks(text)
+        .into_iter()
+        .map(|mark| (mark.start..mark.end, mark.seconds))
+        .collect()
+}
+
 /// The pause marks of a script, in order, in seconds.
 pub fn pauses(text: &str) -> Vec<u32> {
     text::pause_marks(text)
