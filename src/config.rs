@@ -34,6 +34,13 @@ pub const DEFAULT_JOB_LEASE_SECS: u64 = 30;
 const MIN_JOB_LEASE_SECS: u64 = 3;
 /// Default number of conversations one user may hold open at once.
 pub const DEFAULT_MAX_SESSIONS_PER_USER: usize = 5;
+/// Default region of the S3 client (S3-compatible servers mostly ignore it).
+pub const DEFAULT_S3_REGION: &str = "us-east-1";
+/// Default life of a playback URL.
+pub const DEFAULT_MEDIA_URL_TTL_SECS: u64 = 3600;
+const MIN_MEDIA_URL_TTL_SECS: u64 = 10;
+/// S3 refuses pre-signed URLs that live longer than a week.
+const MAX_MEDIA_URL_TTL_SECS: u64 = 7 * 24 * 3600;
 
 /// The effective configuration of one process.
 #[derive(Clone, Debug)]
@@ -77,6 +84,32 @@ pub struct Config {
     pub session_ttl: std::time::Duration,
     /// Whether this node runs generation jobs (an API-only node leaves them to others).
     pub run_jobs: bool,
+    /// Audio in an S3-compatible store; `None` keeps it in `{data_dir}/blobs`.
+    pub s3: Option<S3Config>,
+    /// How long a playback URL (pre-signed S3 GET or signed `/media/...`) stays valid.
+    pub media_url_ttl: std::time::Duration,
+    /// Public origin of this API (e.g. `https://api.example.com`, no trailing `/`), put
+    /// in front of `/media/...` URLs; `None` answers the path alone.
+    pub public_url: Option<String>,
+}
+
+/// Where audio objects go when they go to S3 (or an S3-compatible server).
+#[derive(Clone, Debug)]
+pub struct S3Config {
+    pub bucket: String,
+    /// A custom endpoint such as `http://127.0.0.1:9000`; `None` is AWS.
+    pub endpoint: Option<String>,
+    pub region: String,
+    /// `http://host/bucket/key` rather than `http://bucket.host/key`.
+    pub path_style: bool,
+    /// `None` uses the usual AWS chain (`AWS_ACCESS_KEY_ID`, profiles, instance roles).
+    pub credentials: Option<S3Credentials>,
+}
+
+#[derive(Clone, Debug)]
+pub struct S3Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: SecretString,
 }
 
 /// Credits per content type (defaults: affirmation 1, guided meditation 2, ritual 3).
@@ -294,6 +327,14 @@ struct Layer {
     job_lease_secs: Option<u64>,
     session_ttl_secs: Option<u64>,
     run_jobs: Option<bool>,
+    s3_bucket: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_path_style: Option<bool>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<String>,
+    media_url_ttl_secs: Option<u64>,
+    public_url: Option<String>,
 }
 
 impl Layer {
@@ -327,6 +368,14 @@ impl Layer {
             job_lease_secs: top.job_lease_secs.or(self.job_lease_secs),
             session_ttl_secs: top.session_ttl_secs.or(self.session_ttl_secs),
             run_jobs: top.run_jobs.or(self.run_jobs),
+            s3_bucket: top.s3_bucket.or(self.s3_bucket),
+            s3_endpoint: top.s3_endpoint.or(self.s3_endpoint),
+            s3_region: top.s3_region.or(self.s3_region),
+            s3_path_style: top.s3_path_style.or(self.s3_path_style),
+            s3_access_key_id: top.s3_access_key_id.or(self.s3_access_key_id),
+            s3_secret_access_key: top.s3_secret_access_key.or(self.s3_secret_access_key),
+            media_url_ttl_secs: top.media_url_ttl_secs.or(self.media_url_ttl_secs),
+            public_url: top.public_url.or(self.public_url),
         }
     }
 
@@ -368,6 +417,14 @@ impl Layer {
             job_lease_secs: parse_env(&get, "WAQUP_JOB_LEASE_SECS")?,
             session_ttl_secs: parse_env(&get, "WAQUP_SESSION_TTL_SECS")?,
             run_jobs: parse_env(&get, "WAQUP_RUN_JOBS")?,
+            s3_bucket: get("WAQUP_S3_BUCKET"),
+            s3_endpoint: get("WAQUP_S3_ENDPOINT"),
+            s3_region: get("WAQUP_S3_REGION"),
+            s3_path_style: parse_env(&get, "WAQUP_S3_PATH_STYLE")?,
+            s3_access_key_id: get("WAQUP_S3_ACCESS_KEY_ID"),
+            s3_secret_access_key: get("WAQUP_S3_SECRET_ACCESS_KEY"),
+            media_url_ttl_secs: parse_env(&get, "WAQUP_MEDIA_URL_TTL_SECS")?,
+            public_url: get("WAQUP_PUBLIC_URL"),
         })
     }
 }
@@ -397,6 +454,87 @@ fn split_list(value: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// An `http://` or `https://` URL, without its trailing `/`.
+fn http_url(key: &'static str, url: &str) -> Result<String, ConfigError> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['?', '#', ' ']) => Ok(url.to_owned()),
+        _ => Err(ConfigError::Invalid {
+            key,
+            message: format!("`{url}` is not an http:// or https:// URL"),
+        }),
+    }
+}
+
+/// S3 settings: a bucket selects S3; the rest only make sense with one.
+fn s3_config(
+    bucket: Option<String>,
+    endpoint: Option<String>,
+    region: Option<String>,
+    path_style: Option<bool>,
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+) -> Result<Option<S3Config>, ConfigError> {
+    let credentials = match (access_key_id, secret_access_key) {
+        (None, None) => None,
+        (Some(access_key_id), Some(secret)) => Some(S3Credentials {
+            access_key_id,
+            secret_access_key: SecretString::from(secret),
+        }),
+        (Some(_), None) => {
+            return Err(ConfigError::Invalid {
+                key: "WAQUP_S3_SECRET_ACCESS_KEY",
+                message: "must be set with WAQUP_S3_ACCESS_KEY_ID (both or neither)".into(),
+            });
+        }
+        (None, Some(_)) => {
+            return Err(ConfigError::Invalid {
+                key: "WAQUP_S3_ACCESS_KEY_ID",
+                message: "must be set with WAQUP_S3_SECRET_ACCESS_KEY (both or neither)".into(),
+            });
+        }
+    };
+    let Some(bucket) = bucket else {
+        // Settings for a store that is not selected are a mistake, not a silent default.
+        if endpoint.is_some() || region.is_some() || path_style.is_some() || credentials.is_some() {
+            return Err(ConfigError::Invalid {
+                key: "WAQUP_S3_BUCKET",
+                message: "required when other WAQUP_S3_* settings are given".into(),
+            });
+        }
+        return Ok(None);
+    };
+    let bucket = bucket.trim().to_owned();
+    let valid_bucket = (3..=63).contains(&bucket.len())
+        && bucket
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && bucket.as_bytes()[0].is_ascii_alphanumeric()
+        && bucket.as_bytes()[bucket.len() - 1].is_ascii_alphanumeric();
+    if !valid_bucket {
+        return Err(ConfigError::Invalid {
+            key: "WAQUP_S3_BUCKET",
+            message: format!(
+                "`{bucket}` is not a bucket name (3-63 lower-case letters, digits, `.` and `-`)"
+            ),
+        });
+    }
+    let endpoint = endpoint
+        .map(|url| http_url("WAQUP_S3_ENDPOINT", &url))
+        .transpose()?;
+    Ok(Some(S3Config {
+        bucket,
+        // Custom servers (MinIO, s3s, ...) rarely have per-bucket host names.
+        path_style: path_style.unwrap_or(endpoint.is_some()),
+        endpoint,
+        region: region.unwrap_or_else(|| DEFAULT_S3_REGION.to_owned()),
+        credentials,
+    }))
 }
 
 /// Where the configuration file comes from.
@@ -532,6 +670,30 @@ impl Config {
                 message: "must be an http:// or https:// URL".into(),
             });
         }
+        let s3 = s3_config(
+            layer.s3_bucket,
+            layer.s3_endpoint,
+            layer.s3_region,
+            layer.s3_path_style,
+            layer.s3_access_key_id,
+            layer.s3_secret_access_key,
+        )?;
+        let media_url_ttl_secs = layer
+            .media_url_ttl_secs
+            .unwrap_or(DEFAULT_MEDIA_URL_TTL_SECS);
+        if !(MIN_MEDIA_URL_TTL_SECS..=MAX_MEDIA_URL_TTL_SECS).contains(&media_url_ttl_secs) {
+            return Err(ConfigError::Invalid {
+                key: "WAQUP_MEDIA_URL_TTL_SECS",
+                message: format!(
+                    "must be between {MIN_MEDIA_URL_TTL_SECS} and {MAX_MEDIA_URL_TTL_SECS} \
+                     (a week, the longest S3 pre-signs)"
+                ),
+            });
+        }
+        let public_url = layer
+            .public_url
+            .map(|url| http_url("WAQUP_PUBLIC_URL", &url))
+            .transpose()?;
         let max_sessions_per_user = layer
             .max_sessions_per_user
             .unwrap_or(DEFAULT_MAX_SESSIONS_PER_USER);
@@ -542,6 +704,9 @@ impl Config {
             });
         }
         Ok(Config {
+            s3,
+            media_url_ttl: std::time::Duration::from_secs(media_url_ttl_secs),
+            public_url,
             costs,
             llm,
             max_sessions_per_user,
@@ -737,6 +902,9 @@ mod tests {
                 ("WAQUP_DATABASE_URL", "postgres://app:hunter2@db/waqup"),
                 ("WAQUP_REDIS_URL", "redis://:redispw@cache:6379"),
                 ("WAQUP_LLM_API_KEY", "sk-llm-secret"),
+                ("WAQUP_S3_BUCKET", "waqup-audio"),
+                ("WAQUP_S3_ACCESS_KEY_ID", "AKIDVISIBLE"),
+                ("WAQUP_S3_SECRET_ACCESS_KEY", "s3-very-secret"),
             ]),
         )
         .unwrap();
@@ -746,10 +914,145 @@ mod tests {
             "hunter2",
             "redispw",
             "sk-llm-secret",
+            "s3-very-secret",
         ] {
             assert!(!debug.contains(secret), "{secret} leaked: {debug}");
         }
         assert!(debug.contains("postgres://app:***@db/waqup"), "{debug}");
+        // The key id is not secret; it helps tell deployments apart.
+        assert!(debug.contains("AKIDVISIBLE"), "{debug}");
+    }
+
+    #[test]
+    fn blobs_default_to_the_folder() {
+        let config = Config::from_sources(None, &env(&[])).unwrap();
+        assert!(config.s3.is_none());
+        assert_eq!(
+            config.media_url_ttl,
+            std::time::Duration::from_secs(DEFAULT_MEDIA_URL_TTL_SECS)
+        );
+        assert!(config.public_url.is_none());
+        let config = Config::from_sources(
+            None,
+            &env(&[
+                ("WAQUP_MEDIA_URL_TTL_SECS", "60"),
+                ("WAQUP_PUBLIC_URL", "https://api.example.com/"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.media_url_ttl, std::time::Duration::from_secs(60));
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://api.example.com")
+        );
+    }
+
+    #[test]
+    fn a_bucket_selects_s3() {
+        let config =
+            Config::from_sources(None, &env(&[("WAQUP_S3_BUCKET", "waqup-audio")])).unwrap();
+        let s3 = config.s3.unwrap();
+        assert_eq!(s3.bucket, "waqup-audio");
+        assert_eq!(s3.endpoint, None);
+        assert_eq!(s3.region, DEFAULT_S3_REGION);
+        assert!(!s3.path_style, "AWS uses virtual-hosted buckets");
+        assert!(s3.credentials.is_none(), "the AWS chain supplies them");
+
+        let config = Config::from_sources(
+            None,
+            &env(&[
+                ("WAQUP_S3_BUCKET", "waqup-audio"),
+                ("WAQUP_S3_ENDPOINT", "http://127.0.0.1:9000/"),
+                ("WAQUP_S3_REGION", "eu-west-3"),
+                ("WAQUP_S3_ACCESS_KEY_ID", "AKIDTEST"),
+                ("WAQUP_S3_SECRET_ACCESS_KEY", "s3-secret-value"),
+            ]),
+        )
+        .unwrap();
+        let s3 = config.s3.unwrap();
+        assert_eq!(s3.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(s3.region, "eu-west-3");
+        assert!(s3.path_style, "a custom endpoint defaults to path style");
+        let credentials = s3.credentials.unwrap();
+        assert_eq!(credentials.access_key_id, "AKIDTEST");
+        assert_eq!(
+            credentials.secret_access_key.expose_secret(),
+            "s3-secret-value"
+        );
+
+        let file = r#"
+            s3_bucket = "from-file"
+            s3_endpoint = "https://minio.internal"
+            s3_path_style = false
+            media_url_ttl_secs = 900
+            public_url = "https://api.example.com"
+        "#;
+        let config = Config::from_sources(
+            Some((Path::new("waqup.toml"), file)),
+            &env(&[("WAQUP_S3_BUCKET", "from-env")]),
+        )
+        .unwrap();
+        let s3 = config.s3.unwrap();
+        assert_eq!(s3.bucket, "from-env");
+        assert!(
+            !s3.path_style,
+            "explicit setting wins over the endpoint default"
+        );
+        assert_eq!(config.media_url_ttl, std::time::Duration::from_secs(900));
+    }
+
+    #[test]
+    fn bad_blob_settings_name_the_variable() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (
+                &[("WAQUP_S3_BUCKET", "b-1"), ("WAQUP_S3_ACCESS_KEY_ID", "id")],
+                "WAQUP_S3_SECRET_ACCESS_KEY",
+            ),
+            (
+                &[
+                    ("WAQUP_S3_BUCKET", "b-1"),
+                    ("WAQUP_S3_SECRET_ACCESS_KEY", "s"),
+                ],
+                "WAQUP_S3_ACCESS_KEY_ID",
+            ),
+            (&[("WAQUP_S3_ENDPOINT", "http://x:9000")], "WAQUP_S3_BUCKET"),
+            (&[("WAQUP_S3_BUCKET", "Upper_Case")], "WAQUP_S3_BUCKET"),
+            (&[("WAQUP_S3_BUCKET", "ab")], "WAQUP_S3_BUCKET"),
+            (
+                &[
+                    ("WAQUP_S3_BUCKET", "b-1"),
+                    ("WAQUP_S3_ENDPOINT", "127.0.0.1:9000"),
+                ],
+                "WAQUP_S3_ENDPOINT",
+            ),
+            (
+                &[("WAQUP_S3_BUCKET", "b-1"), ("WAQUP_S3_PATH_STYLE", "maybe")],
+                "WAQUP_S3_PATH_STYLE",
+            ),
+            (
+                &[("WAQUP_MEDIA_URL_TTL_SECS", "9")],
+                "WAQUP_MEDIA_URL_TTL_SECS",
+            ),
+            (
+                &[("WAQUP_MEDIA_URL_TTL_SECS", "604801")],
+                "WAQUP_MEDIA_URL_TTL_SECS",
+            ),
+            (
+                &[("WAQUP_MEDIA_URL_TTL_SECS", "soon")],
+                "WAQUP_MEDIA_URL_TTL_SECS",
+            ),
+            (
+                &[("WAQUP_PUBLIC_URL", "api.example.com")],
+                "WAQUP_PUBLIC_URL",
+            ),
+            (&[("WAQUP_PUBLIC_URL", "https://")], "WAQUP_PUBLIC_URL"),
+        ];
+        for (pairs, expected) in cases {
+            let err = Config::from_sources(None, &env(pairs)).unwrap_err();
+            assert!(err.to_string().contains(expected), "{pairs:?}: {err}");
+        }
+        let ok = Config::from_sources(None, &env(&[("WAQUP_MEDIA_URL_TTL_SECS", "10")]));
+        assert!(ok.is_ok());
     }
 
     #[test]

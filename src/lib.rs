@@ -6,6 +6,7 @@
 
 pub mod actors;
 pub mod auth;
+pub mod blob;
 pub mod cache;
 pub mod cli;
 pub mod config;
