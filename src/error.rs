@@ -25,10 +25,13 @@ pub mod code {
     pub const INVALID_REFRESH_TOKEN: &str = "INVALID_REFRESH_TOKEN";
     pub const ACCOUNT_SUSPENDED: &str = "ACCOUNT_SUSPENDED";
     pub const FORBIDDEN: &str = "FORBIDDEN";
+    pub const MEDIA_URL_INVALID: &str = "MEDIA_URL_INVALID";
+    pub const MEDIA_URL_EXPIRED: &str = "MEDIA_URL_EXPIRED";
     pub const NOT_FOUND: &str = "NOT_FOUND";
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     pub const EMAIL_TAKEN: &str = "EMAIL_TAKEN";
     pub const CONFLICT: &str = "CONFLICT";
+    pub const RANGE_NOT_SATISFIABLE: &str = "RANGE_NOT_SATISFIABLE";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
@@ -159,6 +162,10 @@ impl ApiError {
             }
             StatusCode::UNAUTHORIZED => (code::UNAUTHORIZED, "authentication required"),
             StatusCode::FORBIDDEN => (code::FORBIDDEN, "forbidden"),
+            StatusCode::RANGE_NOT_SATISFIABLE => (
+                code::RANGE_NOT_SATISFIABLE,
+                "the requested range is outside the content",
+            ),
             StatusCode::TOO_MANY_REQUESTS => (code::RATE_LIMITED, "too many requests"),
             StatusCode::SERVICE_UNAVAILABLE => (code::SERVICE_UNAVAILABLE, "service unavailable"),
             s if s.is_server_error() => (code::INTERNAL_ERROR, "an internal error occurred"),

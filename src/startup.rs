@@ -1,5 +1,5 @@
-//! Builds the application from its configuration: store, cache, rate limiter, token
-//! keys, then the HTTP server on a bound listener (port 0 picks a free port).
+//! Builds the application from its configuration: store, cache, blob store, rate
+//! limiter, token keys, then the HTTP server on a bound listener (port 0 picks a free port).
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
@@ -17,6 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::actors::{Bus, Engine, EngineParts};
 use crate::auth::{Accounts, JwtKeys, MIN_SECRET_BYTES, warm_up_password_hashing};
+use crate::blob;
 use crate::cache::{
     Cache, MemoryCache, MemorySessionStore, RedisCache, RedisSessionStore, SessionStore,
 };
@@ -45,7 +46,7 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects and migrates the store, connects Redis when configured, and binds.
+    /// Connects and migrates the store, connects Redis and the blob store, and binds.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let secret = jwt_secret(&config)?;
         let jwt = Arc::new(
@@ -72,6 +73,13 @@ impl Application {
             ),
             None => (Arc::new(MemorySessionStore::new()), Bus::in_process()),
         };
+        // Media URLs are signed with a key derived from the JWT secret, so every node
+        // that shares the secret can check every other node's URLs.
+        let blobs = blob::connect(
+            &config,
+            blob::derive_signing_key(secret.expose_secret().as_bytes()),
+        )
+        .await?;
         let limiter: Option<Arc<dyn RateLimiter>> = match (config.rate_limit_per_minute, &redis) {
             (0, _) => None,
             (per_minute, Some(redis)) => Some(Arc::new(RedisLimiter::new(
@@ -109,6 +117,7 @@ impl Application {
             config: Arc::new(config),
             store,
             cache,
+            blobs,
             accounts,
             limiter,
             metrics,

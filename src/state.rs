@@ -6,6 +6,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::actors::Engine;
 use crate::auth::Accounts;
+use crate::blob::BlobStore;
 use crate::cache::Cache;
 use crate::config::Config;
 use crate::ratelimit::RateLimiter;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub store: Arc<dyn Repository>,
     pub cache: Arc<dyn Cache>,
+    /// Generated audio: a local folder or S3.
+    pub blobs: Arc<dyn BlobStore>,
     pub accounts: Accounts,
     /// `None` when rate limiting is disabled (`WAQUP_RATE_LIMIT_PER_MINUTE=0`).
     pub limiter: Option<Arc<dyn RateLimiter>>,

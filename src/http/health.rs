@@ -30,11 +30,12 @@ pub struct ReadyResponse {
 pub struct ReadyChecks {
     pub store: DependencyCheck,
     pub cache: DependencyCheck,
+    pub blobs: DependencyCheck,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DependencyCheck {
-    /// `sqlite`, `postgres`, `memory` or `redis`.
+    /// `sqlite`, `postgres`, `memory`, `redis`, `folder` or `s3`.
     pub backend: &'static str,
     pub ok: bool,
     /// `unreachable` or `timeout`; the cause is in the server's log.
@@ -49,21 +50,28 @@ pub async fn healthz() -> web::Json<HealthResponse> {
     web::Json(HealthResponse { status: "ok" })
 }
 
-/// The store (and Redis, when configured) answer; 503 otherwise.
+/// The store, Redis (when configured) and the blob store answer; 503 otherwise.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, body = ReadyResponse),
         (status = 503, description = "`SERVICE_UNAVAILABLE`; `details` holds the checks", body = ErrorEnvelope),
     ))]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<ReadyResponse>, ApiError> {
-    let (store, cache) = futures_util::join!(
+    let (store, cache, blobs) = futures_util::join!(
         check(state.store.kind().as_str(), async {
             state.store.ping().await.map_err(anyhow::Error::from)
         }),
         check(state.cache.kind(), state.cache.ping()),
+        check(state.blobs.kind(), async {
+            state.blobs.ping().await.map_err(anyhow::Error::from)
+        }),
     );
-    let checks = ReadyChecks { store, cache };
-    if checks.store.ok && checks.cache.ok {
+    let checks = ReadyChecks {
+        store,
+        cache,
+        blobs,
+    };
+    if checks.store.ok && checks.cache.ok && checks.blobs.ok {
         return Ok(web::Json(ReadyResponse {
             status: "ready",
             checks,

@@ -6,6 +6,7 @@ pub mod conversation;
 pub mod credits;
 mod extract;
 pub mod health;
+pub mod media;
 pub mod middleware;
 pub mod openapi;
 pub mod users;
@@ -21,6 +22,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
         .service(web::resource("/metrics").route(web::get().to(health::metrics)))
+        .service(
+            web::resource("/media/{key:.*}")
+                .route(web::get().to(media::media))
+                .route(web::head().to(media::media)),
+        )
         .service(openapi::docs())
         .service(web::resource("/api/docs").route(web::get().to(|| async {
             HttpResponse::PermanentRedirect()
