@@ -2,9 +2,11 @@
 //!
 //! `Backend::Embedded` is SQLite in a temporary directory with the in-process cache.
 //! `Backend::Services` is PostgreSQL (a new database on the server named by
-//! `WAQUP_TEST_DATABASE_URL`) and Redis (`WAQUP_TEST_REDIS_URL`, with a key prefix of
-//! its own); when neither is set the test is skipped, unless
-//! `WAQUP_TEST_REQUIRE_SERVICES=1`, which turns a missing service into a failure.
+//! `WAQUP_TEST_DATABASE_URL`), Redis (`WAQUP_TEST_REDIS_URL`, with a key prefix of
+//! its own) and S3 (a new bucket on the S3-compatible server at `WAQUP_TEST_S3_ENDPOINT`,
+//! signed in with `WAQUP_TEST_S3_ACCESS_KEY_ID` / `WAQUP_TEST_S3_SECRET_ACCESS_KEY`);
+//! when none is set the test is skipped, unless `WAQUP_TEST_REQUIRE_SERVICES=1`, which
+//! turns a missing service into a failure.
 
 use std::collections::HashMap;
 use std::sync::Once;
@@ -27,7 +29,8 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub enum Backend {
     /// SQLite file + in-process cache and rate limiter.
     Embedded,
-    /// PostgreSQL and/or Redis from `WAQUP_TEST_DATABASE_URL` / `WAQUP_TEST_REDIS_URL`.
+    /// PostgreSQL, Redis and/or S3 from `WAQUP_TEST_DATABASE_URL` /
+    /// `WAQUP_TEST_REDIS_URL` / `WAQUP_TEST_S3_ENDPOINT`.
     Services,
 }
 
@@ -62,6 +65,47 @@ pub fn test_database_url() -> Option<String> {
 
 pub fn test_redis_url() -> Option<String> {
     env_var("WAQUP_TEST_REDIS_URL")
+}
+
+/// The S3-compatible test server and its credentials.
+#[derive(Debug, Clone)]
+pub struct TestS3 {
+    pub endpoint: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+impl TestS3 {
+    /// A client with the test credentials (path-style, as the app uses with an endpoint).
+    pub fn client(&self) -> aws_sdk_s3::Client {
+        use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(&self.endpoint)
+            .force_path_style(true)
+            .credentials_provider(Credentials::new(
+                &self.access_key_id,
+                &self.secret_access_key,
+                None,
+                None,
+                "waqup-tests",
+            ))
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
+}
+
+pub fn test_s3() -> Option<TestS3> {
+    let endpoint = env_var("WAQUP_TEST_S3_ENDPOINT")?;
+    let credential = |name: &str| {
+        env_var(name).unwrap_or_else(|| panic!("WAQUP_TEST_S3_ENDPOINT is set but {name} is not"))
+    };
+    Some(TestS3 {
+        endpoint,
+        access_key_id: credential("WAQUP_TEST_S3_ACCESS_KEY_ID"),
+        secret_access_key: credential("WAQUP_TEST_S3_SECRET_ACCESS_KEY"),
+    })
 }
 
 /// Says why a services test does nothing here, or fails when services are required.
@@ -132,6 +176,75 @@ impl Drop for TestDatabase {
     }
 }
 
+/// An S3 bucket that exists for one test; emptied and removed after it.
+pub struct TestBucket {
+    s3: TestS3,
+    pub name: String,
+}
+
+impl TestBucket {
+    pub async fn create(s3: &TestS3) -> TestBucket {
+        let name = format!("waqup-test-{}", Uuid::new_v4().simple());
+        s3.client()
+            .create_bucket()
+            .bucket(&name)
+            .send()
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot create a bucket on the test S3 server {}: {}",
+                    s3.endpoint,
+                    aws_sdk_s3::error::DisplayErrorContext(&e)
+                )
+            });
+        TestBucket {
+            s3: s3.clone(),
+            name,
+        }
+    }
+}
+
+impl Drop for TestBucket {
+    fn drop(&mut self) {
+        let s3 = self.s3.clone();
+        let name = self.name.clone();
+        // As for the database: a runtime of its own, on its own thread. Failures are
+        // ignored (the test server's data lives in a temporary directory).
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let client = s3.client();
+                let mut token = None;
+                loop {
+                    let Ok(page) = client
+                        .list_objects_v2()
+                        .bucket(&name)
+                        .set_continuation_token(token)
+                        .send()
+                        .await
+                    else {
+                        break;
+                    };
+                    for object in page.contents() {
+                        if let Some(key) = object.key() {
+                            let _ = client.delete_object().bucket(&name).key(key).send().await;
+                        }
+                    }
+                    token = page.next_continuation_token().map(str::to_owned);
+                    if token.is_none() {
+                        break;
+                    }
+                }
+                let _ = client.delete_bucket().bucket(&name).send().await;
+            });
+        })
+        .join();
+    }
+}
+
 /// Replaces the database name of a PostgreSQL URL.
 pub fn with_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {
@@ -154,11 +267,19 @@ pub fn with_database(url: &str, name: &str) -> String {
 pub struct TestAppBuilder {
     backend: Backend,
     env: HashMap<String, String>,
+    s3: bool,
 }
 
 impl TestAppBuilder {
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.env.insert(key.to_owned(), value.to_owned());
+        self
+    }
+
+    /// Keeps blobs in the local folder even when a test S3 server is configured (for
+    /// the `/media` route, which only the folder store serves).
+    pub fn folder_blobs(mut self) -> Self {
+        self.s3 = false;
         self
     }
 
@@ -179,15 +300,18 @@ impl TestAppBuilder {
             ("WAQUP_SHUTDOWN_TIMEOUT_SECS".into(), "1".into()),
         ]);
         let mut database = None;
+        let mut bucket = None;
         if self.backend == Backend::Services {
             let (pg, redis) = (test_database_url(), test_redis_url());
-            if pg.is_none() && redis.is_none() {
-                skip("WAQUP_TEST_DATABASE_URL or WAQUP_TEST_REDIS_URL");
+            let s3 = test_s3();
+            if pg.is_none() && redis.is_none() && s3.is_none() {
+                skip("WAQUP_TEST_DATABASE_URL, WAQUP_TEST_REDIS_URL or WAQUP_TEST_S3_ENDPOINT");
                 return None;
             }
             if services_required() {
                 assert!(pg.is_some(), "WAQUP_TEST_DATABASE_URL is required");
                 assert!(redis.is_some(), "WAQUP_TEST_REDIS_URL is required");
+                assert!(s3.is_some(), "WAQUP_TEST_S3_ENDPOINT is required");
             }
             if let Some(admin_url) = pg {
                 let db = TestDatabase::create(&admin_url).await;
@@ -200,6 +324,19 @@ impl TestAppBuilder {
                     "WAQUP_REDIS_KEY_PREFIX".into(),
                     format!("test:{}:", Uuid::new_v4().simple()),
                 );
+            }
+            if let Some(s3) = s3.filter(|_| self.s3) {
+                let created = TestBucket::create(&s3).await;
+                env.extend([
+                    ("WAQUP_S3_BUCKET".into(), created.name.clone()),
+                    ("WAQUP_S3_ENDPOINT".into(), s3.endpoint.clone()),
+                    ("WAQUP_S3_ACCESS_KEY_ID".into(), s3.access_key_id.clone()),
+                    (
+                        "WAQUP_S3_SECRET_ACCESS_KEY".into(),
+                        s3.secret_access_key.clone(),
+                    ),
+                ]);
+                bucket = Some(created);
             }
         }
         env.extend(self.env);
@@ -219,6 +356,7 @@ impl TestAppBuilder {
                 .expect("http client"),
             state,
             handle,
+            bucket,
             _database: database,
             _data_dir: data_dir,
         })
@@ -231,6 +369,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: web::Data<AppState>,
     handle: ServerHandle,
+    /// The app's S3 bucket (services backend with `WAQUP_TEST_S3_ENDPOINT`).
+    pub bucket: Option<TestBucket>,
     // Dropped after the server is told to stop (fields drop in order).
     _database: Option<TestDatabase>,
     _data_dir: TempDir,
@@ -257,6 +397,7 @@ impl TestApp {
         TestAppBuilder {
             backend,
             env: HashMap::new(),
+            s3: true,
         }
     }
 

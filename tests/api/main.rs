@@ -6,11 +6,13 @@ mod llm;
 mod ws;
 
 mod auth;
+mod blob;
 mod cluster;
 mod conversation;
 mod credits;
 mod errors;
 mod generation_store;
+mod media;
 mod operations;
 mod process;
 mod rate_limit;

@@ -30,6 +30,37 @@ async fn health_and_readiness(backend: Backend) {
     };
     assert_eq!(ready["checks"]["store"]["backend"], store);
     assert_eq!(ready["checks"]["cache"]["backend"], cache);
+    let blobs = if app.bucket.is_some() { "s3" } else { "folder" };
+    assert_eq!(ready["checks"]["blobs"]["backend"], blobs);
+    assert_eq!(ready["checks"]["blobs"]["ok"], true);
+}
+
+/// A configured S3 store that does not answer makes the node not ready (it still starts).
+#[actix_web::test]
+async fn readiness_fails_when_s3_is_down() {
+    // Nothing listens on port 1.
+    let Some(app) = TestApp::builder(Backend::Embedded)
+        .env("WAQUP_S3_BUCKET", "waqup-audio")
+        .env("WAQUP_S3_ENDPOINT", "http://127.0.0.1:1")
+        .env("WAQUP_S3_ACCESS_KEY_ID", "id")
+        .env("WAQUP_S3_SECRET_ACCESS_KEY", "secret")
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    assert_eq!(app.state.blobs.kind(), "s3");
+    let body = expect_error(
+        app.get("/readyz", None).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "SERVICE_UNAVAILABLE",
+    )
+    .await;
+    let checks = &body["error"]["details"]["checks"];
+    assert_eq!(checks["store"]["ok"], true);
+    assert_eq!(checks["blobs"]["ok"], false);
+    assert_eq!(checks["blobs"]["backend"], "s3");
+    assert!(!body.to_string().contains("127.0.0.1"));
 }
 
 /// A configured Redis that does not answer makes the node not ready, with the reason.
