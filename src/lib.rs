@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod actors;
+pub mod audio;
 pub mod auth;
 pub mod blob;
 pub mod cache;
