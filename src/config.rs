@@ -32,6 +32,14 @@ pub const DEFAULT_SESSION_TTL_SECS: u64 = 3600;
 /// Default lease of a generation job (renewed every third of it while it runs).
 pub const DEFAULT_JOB_LEASE_SECS: u64 = 30;
 const MIN_JOB_LEASE_SECS: u64 = 3;
+/// Default speech model of an OpenAI-compatible TTS API.
+pub const DEFAULT_TTS_MODEL: &str = "gpt-4o-mini-tts";
+pub const DEFAULT_ELEVENLABS_BASE_URL: &str = "https://api.elevenlabs.io";
+pub const DEFAULT_ELEVENLABS_MODEL: &str = "eleven_multilingual_v2";
+/// Default longest wait for one sentence of speech.
+pub const DEFAULT_TTS_TIMEOUT_SECS: u64 = 60;
+/// Default sentences spoken at once per generation.
+pub const DEFAULT_TTS_CONCURRENCY: usize = 4;
 /// Default number of conversations one user may hold open at once.
 pub const DEFAULT_MAX_SESSIONS_PER_USER: usize = 5;
 /// Default region of the S3 client (S3-compatible servers mostly ignore it).
@@ -91,6 +99,12 @@ pub struct Config {
     /// Public origin of this API (e.g. `https://api.example.com`, no trailing `/`), put
     /// in front of `/media/...` URLs; `None` answers the path alone.
     pub public_url: Option<String>,
+    /// Which voice speaks generated items, and how to reach it.
+    pub tts: TtsConfig,
+    /// How finished tracks are encoded.
+    pub audio_format: crate::audio::AudioFormat,
+    /// A soft tone bed under every track.
+    pub audio_bed: bool,
 }
 
 /// Where audio objects go when they go to S3 (or an S3-compatible server).
@@ -110,6 +124,54 @@ pub struct S3Config {
 pub struct S3Credentials {
     pub access_key_id: String,
     pub secret_access_key: SecretString,
+}
+
+/// Which text-to-speech provider speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TtsChoice {
+    /// ElevenLabs or the OpenAI speech API when their credentials are set, else
+    /// espeak-ng when installed, else the placeholder tone.
+    Auto,
+    OpenAi,
+    ElevenLabs,
+    Espeak,
+    Placeholder,
+}
+
+impl std::str::FromStr for TtsChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(Self::Auto),
+            "openai" => Ok(Self::OpenAi),
+            "elevenlabs" => Ok(Self::ElevenLabs),
+            "espeak" => Ok(Self::Espeak),
+            "placeholder" => Ok(Self::Placeholder),
+            other => Err(format!(
+                "expected auto, openai, elevenlabs, espeak or placeholder, got `{other}`"
+            )),
+        }
+    }
+}
+
+/// Text-to-speech settings.
+#[derive(Clone, Debug)]
+pub struct TtsConfig {
+    pub provider: TtsChoice,
+    /// An OpenAI-compatible API; `None` uses the LLM's (or OpenAI's) URL.
+    pub openai_base_url: Option<String>,
+    pub openai_api_key: Option<SecretString>,
+    pub openai_model: String,
+    pub elevenlabs_base_url: String,
+    pub elevenlabs_api_key: Option<SecretString>,
+    pub elevenlabs_model: String,
+    /// The `espeak-ng` program.
+    pub espeak_path: String,
+    /// Longest wait for one sentence.
+    pub timeout: std::time::Duration,
+    /// Sentences spoken at once per generation.
+    pub concurrency: usize,
 }
 
 /// Credits per content type (defaults: affirmation 1, guided meditation 2, ritual 3).
@@ -335,6 +397,18 @@ struct Layer {
     s3_secret_access_key: Option<String>,
     media_url_ttl_secs: Option<u64>,
     public_url: Option<String>,
+    tts_provider: Option<TtsChoice>,
+    tts_base_url: Option<String>,
+    tts_api_key: Option<String>,
+    tts_model: Option<String>,
+    elevenlabs_base_url: Option<String>,
+    elevenlabs_api_key: Option<String>,
+    elevenlabs_model: Option<String>,
+    espeak_path: Option<String>,
+    tts_timeout_secs: Option<u64>,
+    tts_concurrency: Option<usize>,
+    audio_format: Option<crate::audio::AudioFormat>,
+    audio_bed: Option<bool>,
 }
 
 impl Layer {
@@ -376,6 +450,18 @@ impl Layer {
             s3_secret_access_key: top.s3_secret_access_key.or(self.s3_secret_access_key),
             media_url_ttl_secs: top.media_url_ttl_secs.or(self.media_url_ttl_secs),
             public_url: top.public_url.or(self.public_url),
+            tts_provider: top.tts_provider.or(self.tts_provider),
+            tts_base_url: top.tts_base_url.or(self.tts_base_url),
+            tts_api_key: top.tts_api_key.or(self.tts_api_key),
+            tts_model: top.tts_model.or(self.tts_model),
+            elevenlabs_base_url: top.elevenlabs_base_url.or(self.elevenlabs_base_url),
+            elevenlabs_api_key: top.elevenlabs_api_key.or(self.elevenlabs_api_key),
+            elevenlabs_model: top.elevenlabs_model.or(self.elevenlabs_model),
+            espeak_path: top.espeak_path.or(self.espeak_path),
+            tts_timeout_secs: top.tts_timeout_secs.or(self.tts_timeout_secs),
+            tts_concurrency: top.tts_concurrency.or(self.tts_concurrency),
+            audio_format: top.audio_format.or(self.audio_format),
+            audio_bed: top.audio_bed.or(self.audio_bed),
         }
     }
 
@@ -425,6 +511,18 @@ impl Layer {
             s3_secret_access_key: get("WAQUP_S3_SECRET_ACCESS_KEY"),
             media_url_ttl_secs: parse_env(&get, "WAQUP_MEDIA_URL_TTL_SECS")?,
             public_url: get("WAQUP_PUBLIC_URL"),
+            tts_provider: parse_env(&get, "WAQUP_TTS_PROVIDER")?,
+            tts_base_url: get("WAQUP_TTS_BASE_URL"),
+            tts_api_key: get("WAQUP_TTS_API_KEY"),
+            tts_model: get("WAQUP_TTS_MODEL"),
+            elevenlabs_base_url: get("WAQUP_ELEVENLABS_BASE_URL"),
+            elevenlabs_api_key: get("WAQUP_ELEVENLABS_API_KEY"),
+            elevenlabs_model: get("WAQUP_ELEVENLABS_MODEL"),
+            espeak_path: get("WAQUP_ESPEAK_PATH"),
+            tts_timeout_secs: parse_env(&get, "WAQUP_TTS_TIMEOUT_SECS")?,
+            tts_concurrency: parse_env(&get, "WAQUP_TTS_CONCURRENCY")?,
+            audio_format: parse_env(&get, "WAQUP_AUDIO_FORMAT")?,
+            audio_bed: parse_env(&get, "WAQUP_AUDIO_BED")?,
         })
     }
 }
@@ -576,7 +674,8 @@ impl Config {
         Self::finish(file_layer.overlay(Layer::from_env(env)?))
     }
 
-    fn finish(layer: Layer) -> Result<Config, ConfigError> {
+    fn finish(mut layer: Layer) -> Result<Config, ConfigError> {
+        let tts = tts_config(&mut layer)?;
         let data_dir = layer.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
         let database_url = match layer.database_url {
             Some(url) => DatabaseUrl::parse(&url).map_err(|message| ConfigError::Invalid {
@@ -709,6 +808,9 @@ impl Config {
             public_url,
             costs,
             llm,
+            tts,
+            audio_format: layer.audio_format.unwrap_or(crate::audio::AudioFormat::Mp3),
+            audio_bed: layer.audio_bed.unwrap_or(false),
             max_sessions_per_user,
             node_id: layer
                 .node_id
@@ -747,6 +849,69 @@ impl Config {
                 .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
         })
     }
+}
+
+/// The TTS settings; the OpenAI speech API falls back to the LLM's URL and key when it
+/// is chosen explicitly without its own.
+fn tts_config(layer: &mut Layer) -> Result<TtsConfig, ConfigError> {
+    let provider = layer.tts_provider.unwrap_or(TtsChoice::Auto);
+    let mut openai_base_url = layer.tts_base_url.take();
+    let mut openai_api_key = layer.tts_api_key.take().map(SecretString::from);
+    if provider == TtsChoice::OpenAi && openai_base_url.is_none() && openai_api_key.is_none() {
+        openai_base_url = layer.llm_base_url.clone();
+        openai_api_key = layer.llm_api_key.clone().map(SecretString::from);
+    }
+    let openai_base_url = openai_base_url.map(|url| url.trim().trim_end_matches('/').to_owned());
+    for (key, url) in [
+        ("WAQUP_TTS_BASE_URL", openai_base_url.as_deref()),
+        (
+            "WAQUP_ELEVENLABS_BASE_URL",
+            layer.elevenlabs_base_url.as_deref(),
+        ),
+    ] {
+        if url.is_some_and(|u| !(u.starts_with("http://") || u.starts_with("https://"))) {
+            return Err(ConfigError::Invalid {
+                key,
+                message: "must be an http:// or https:// URL".into(),
+            });
+        }
+    }
+    let concurrency = layer.tts_concurrency.unwrap_or(DEFAULT_TTS_CONCURRENCY);
+    if !(1..=32).contains(&concurrency) {
+        return Err(ConfigError::Invalid {
+            key: "WAQUP_TTS_CONCURRENCY",
+            message: "must be between 1 and 32".into(),
+        });
+    }
+    Ok(TtsConfig {
+        provider,
+        openai_base_url,
+        openai_api_key,
+        openai_model: layer
+            .tts_model
+            .take()
+            .unwrap_or_else(|| DEFAULT_TTS_MODEL.to_owned()),
+        elevenlabs_base_url: layer
+            .elevenlabs_base_url
+            .take()
+            .unwrap_or_else(|| DEFAULT_ELEVENLABS_BASE_URL.to_owned()),
+        elevenlabs_api_key: layer.elevenlabs_api_key.take().map(SecretString::from),
+        elevenlabs_model: layer
+            .elevenlabs_model
+            .take()
+            .unwrap_or_else(|| DEFAULT_ELEVENLABS_MODEL.to_owned()),
+        espeak_path: layer
+            .espeak_path
+            .take()
+            .unwrap_or_else(|| "espeak-ng".to_owned()),
+        timeout: std::time::Duration::from_secs(
+            layer
+                .tts_timeout_secs
+                .unwrap_or(DEFAULT_TTS_TIMEOUT_SECS)
+                .max(1),
+        ),
+        concurrency,
+    })
 }
 
 #[cfg(test)]
@@ -894,6 +1059,53 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_is_valid() {
+        let path = Path::new("waqup.example.toml");
+        let text = include_str!("../waqup.example.toml");
+        let config = Config::from_sources(Some((path, text)), &env(&[])).unwrap();
+        assert_eq!(config.tts.provider, TtsChoice::Auto);
+        assert_eq!(config.tts.concurrency, 4);
+    }
+
+    #[test]
+    fn speech_settings() {
+        let config = Config::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(config.tts.provider, TtsChoice::Auto);
+        assert!(config.tts.openai_base_url.is_none());
+        assert_eq!(config.tts.concurrency, DEFAULT_TTS_CONCURRENCY);
+        assert_eq!(config.audio_format, crate::audio::AudioFormat::Mp3);
+        assert!(!config.audio_bed);
+        let config = Config::from_sources(
+            None,
+            &env(&[
+                ("WAQUP_TTS_PROVIDER", "OpenAI"),
+                ("WAQUP_LLM_BASE_URL", "http://127.0.0.1:9/v1"),
+                ("WAQUP_LLM_API_KEY", "sk-llm"),
+                ("WAQUP_AUDIO_FORMAT", "ogg"),
+                ("WAQUP_AUDIO_BED", "true"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.tts.provider, TtsChoice::OpenAi);
+        assert_eq!(
+            config.tts.openai_base_url.as_deref(),
+            Some("http://127.0.0.1:9/v1")
+        );
+        assert!(config.tts.openai_api_key.is_some());
+        assert_eq!(config.audio_format, crate::audio::AudioFormat::Ogg);
+        assert!(config.audio_bed);
+        for (key, value) in [
+            ("WAQUP_TTS_PROVIDER", "festival"),
+            ("WAQUP_TTS_BASE_URL", "ftp://x"),
+            ("WAQUP_TTS_CONCURRENCY", "0"),
+            ("WAQUP_AUDIO_FORMAT", "flac"),
+        ] {
+            let err = Config::from_sources(None, &env(&[(key, value)])).unwrap_err();
+            assert!(err.to_string().contains(key), "{err}");
+        }
+    }
+
+    #[test]
     fn secrets_never_show_in_debug() {
         let config = Config::from_sources(
             None,
@@ -902,6 +1114,8 @@ mod tests {
                 ("WAQUP_DATABASE_URL", "postgres://app:hunter2@db/waqup"),
                 ("WAQUP_REDIS_URL", "redis://:redispw@cache:6379"),
                 ("WAQUP_LLM_API_KEY", "sk-llm-secret"),
+                ("WAQUP_TTS_API_KEY", "sk-tts-secret"),
+                ("WAQUP_ELEVENLABS_API_KEY", "xi-secret"),
                 ("WAQUP_S3_BUCKET", "waqup-audio"),
                 ("WAQUP_S3_ACCESS_KEY_ID", "AKIDVISIBLE"),
                 ("WAQUP_S3_SECRET_ACCESS_KEY", "s3-very-secret"),
@@ -915,6 +1129,8 @@ mod tests {
             "redispw",
             "sk-llm-secret",
             "s3-very-secret",
+            "sk-tts-secret",
+            "xi-secret",
         ] {
             assert!(!debug.contains(secret), "{secret} leaked: {debug}");
         }

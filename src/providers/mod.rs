@@ -2,3 +2,4 @@
 //! engine uses its offline counterpart.
 
 pub mod llm;
+pub mod tts;
