@@ -16,6 +16,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::actors::{Bus, Engine, EngineParts};
+use crate::audio::Bed;
 use crate::auth::{Accounts, JwtKeys, MIN_SECRET_BYTES, warm_up_password_hashing};
 use crate::blob;
 use crate::cache::{
@@ -24,8 +25,10 @@ use crate::cache::{
 use crate::config::{Config, SecretUrl, StoreKind};
 use crate::conversation::{Understanding, Voice};
 use crate::generation::ContentWriter;
+use crate::generation::narration::Narrator;
 use crate::http::{self, middleware};
 use crate::providers::llm::Llm;
+use crate::providers::tts;
 use crate::ratelimit::{MemoryLimiter, RateLimiter, RedisLimiter};
 use crate::state::AppState;
 use crate::store;
@@ -94,6 +97,18 @@ impl Application {
         if let Some(llm_config) = &config.llm {
             tracing::info!(base_url = %llm_config.base_url, model = %llm_config.model, "LLM configured");
         }
+        let tts = tts::from_config(&config.tts).await?;
+        tracing::info!(
+            provider = tts.name(),
+            voice = tts.speaks(),
+            "speech provider"
+        );
+        let narrator = Narrator::new(
+            tts,
+            config.tts.concurrency,
+            config.audio_format,
+            config.audio_bed.then_some(Bed::Tone),
+        );
         let engine = Engine::start(EngineParts {
             store: store.clone(),
             sessions,
@@ -101,6 +116,9 @@ impl Application {
             understanding: Understanding::new(llm.clone()),
             voice: Voice::new(llm.clone()),
             writer: ContentWriter::new(llm),
+            narrator,
+            blobs: blobs.clone(),
+            media_url_ttl: config.media_url_ttl,
             costs: config.costs,
             node_id: config.node_id.clone(),
             max_sessions_per_user: config.max_sessions_per_user,

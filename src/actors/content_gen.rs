@@ -2,12 +2,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix::prelude::*;
+use anyhow::Context as _;
+use serde_json::json;
 use uuid::Uuid;
 
 use super::{BusMessage, Deps, GenerationEvent};
 use crate::actors::protocol::code;
+use crate::blob::BlobKey;
+use crate::generation::narration::{NarrationRequest, Spoken};
+use crate::providers::tts::voices;
 use crate::state_machine::Slots;
-use crate::store::{Finish, Job, JobStage};
+use crate::store::{Finish, GeneratedAudio, Job, JobStage};
 use crate::time::now;
 
 /// Attempts at writing the text before the job fails and the hold is released.
@@ -26,7 +31,7 @@ pub struct JobDone {
 /// renewing every third of the lease, the lease is about to run out by then.
 const RENEWAL_FAILURES: u32 = 2;
 
-/// Runs one generation job from its recorded stage: text, then the charge. Renews the
+/// Runs one generation job from its recorded stage: text, audio, then the charge. Renews the
 /// job's lease while it works, so a dead node's jobs are resumed elsewhere.
 pub struct ContentGenActor {
     job: Job,
@@ -174,9 +179,9 @@ async fn run(job: Job, deps: Arc<Deps>) {
 
 /// Runs the remaining stages. `Ok(false)`: the lease moved to another node.
 async fn stages(job: &Job, deps: &Deps) -> anyhow::Result<bool> {
+    let slots: Slots = serde_json::from_value(job.context.clone()).unwrap_or_default();
     if job.stage == JobStage::Text {
         progress(deps, job, "text", 10).await;
-        let slots: Slots = serde_json::from_value(job.context.clone()).unwrap_or_default();
         let seed = job.content_id.as_u128() as u64;
         let mut attempt = 0;
         let composition = loop {
@@ -201,11 +206,131 @@ async fn stages(job: &Job, deps: &Deps) -> anyhow::Result<bool> {
         {
             return Ok(false);
         }
-        progress(deps, job, "text", 70).await;
+        progress(deps, job, "text", AUDIO_FROM).await;
     }
-    progress(deps, job, "capture", 90).await;
+    if matches!(job.stage, JobStage::Text | JobStage::Audio)
+        && !audio_stage(job, deps, &slots).await?
+    {
+        return Ok(false);
+    }
+    progress(deps, job, "capture", 95).await;
     match deps.store.finish_job(job.id, &job.lease, now()).await? {
         Finish::Charged { .. } | Finish::AlreadyCharged => Ok(true),
         Finish::LeaseLost => Ok(false),
+    }
+}
+
+/// Percent of the whole job at which the audio stage starts and ends.
+const AUDIO_FROM: u8 = 30;
+const AUDIO_TO: u8 = 85;
+/// Tries at storing the finished file.
+const UPLOAD_ATTEMPTS: u32 = 3;
+
+/// Speaks the stored text, stores the file under `audio/{user}/{item}/{version}.{ext}`
+/// and records it on the item. `Ok(false)`: the lease moved to another node.
+async fn audio_stage(job: &Job, deps: &Deps, slots: &Slots) -> anyhow::Result<bool> {
+    let item = deps
+        .store
+        .content_item(job.content_id, job.user_id)
+        .await?
+        .context("the item of the job is gone")?;
+    let script = item
+        .content_text
+        .as_deref()
+        .context("the item has no text to speak")?;
+    let preferences = deps
+        .store
+        .user_by_id(job.user_id)
+        .await?
+        .map(|user| user.preferences)
+        .unwrap_or_default();
+    let voice = voices::choose(slots.voice, preferences.voice_id.as_deref());
+    let request = NarrationRequest {
+        script,
+        voice,
+        pace: slots.pace.unwrap_or(preferences.pace),
+        tone: slots.tone.unwrap_or(preferences.tone),
+        target_seconds: Some(f64::from(slots.minutes(job.content_type) * 60)),
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Spoken>();
+    let reporter = async {
+        let mut last = AUDIO_FROM;
+        while let Some(spoken) = rx.recv().await {
+            let share = spoken.done as f64 / spoken.total.max(1) as f64;
+            let percent = AUDIO_FROM + (share * f64::from(AUDIO_TO - AUDIO_FROM)) as u8;
+            // A frame every 5%, not every sentence.
+            if percent >= last + 5 || spoken.done == spoken.total {
+                last = percent;
+                progress(deps, job, "audio", percent).await;
+            }
+        }
+    };
+    let started = std::time::Instant::now();
+    let (narration, ()) = tokio::join!(deps.narrator.narrate(request, Some(tx)), reporter);
+    let narration = narration?;
+    metrics::histogram!("generation_stage_seconds", "stage" => "audio")
+        .record(started.elapsed().as_secs_f64());
+    tracing::info!(
+        seconds = narration.seconds,
+        bytes = narration.bytes.len(),
+        provider = narration.provider,
+        voice = voice.id,
+        "audio assembled"
+    );
+    let key = BlobKey::audio(
+        job.user_id,
+        job.content_id,
+        item.version,
+        narration.format.extension(),
+    );
+    progress(deps, job, "upload", AUDIO_TO).await;
+    upload(deps, &key, narration.bytes, narration.format.content_type()).await?;
+    let details = json!({
+        "provider": narration.provider,
+        "voice_available": narration.spoken,
+        "note": (!narration.spoken).then_some(
+            "No voice was available: this item plays a soft tone in place of speech."
+        ),
+        "sentences": narration.sentences,
+        "format": narration.format.as_str(),
+    });
+    let saved = deps
+        .store
+        .save_generated_audio(
+            job.id,
+            &job.lease,
+            GeneratedAudio {
+                key: key.to_string(),
+                seconds: narration.seconds,
+                format: narration.format.as_str().to_owned(),
+                voice_id: voice.id.to_owned(),
+                details,
+            },
+            now(),
+        )
+        .await?;
+    Ok(saved)
+}
+
+async fn upload(
+    deps: &Deps,
+    key: &BlobKey,
+    bytes: Vec<u8>,
+    content_type: &str,
+) -> anyhow::Result<()> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match deps.blobs.put(key, bytes.clone(), content_type).await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < UPLOAD_ATTEMPTS => {
+                tracing::warn!(attempt, error = %e, "storing the audio failed; retrying");
+                tokio::time::sleep(RETRY_BACKOFF * 2u32.pow(attempt - 1)).await;
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e)
+                    .context(format!("storing the audio failed {attempt} times")));
+            }
+        }
     }
 }

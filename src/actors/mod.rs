@@ -31,10 +31,12 @@ pub use session::{
     SocketLink, TurnReply, View,
 };
 
+use crate::blob::BlobStore;
 use crate::cache::SessionStore;
 use crate::config::Costs;
 use crate::conversation::{Understanding, Voice};
 use crate::generation::ContentWriter;
+use crate::generation::narration::Narrator;
 use crate::store::{Repository, StoreError};
 
 /// What the actors share: the parts the engine was built from (reached through
@@ -121,6 +123,12 @@ pub struct EngineParts {
     pub understanding: Understanding,
     pub voice: Voice,
     pub writer: ContentWriter,
+    /// Speaks scripts into audio files.
+    pub narrator: Narrator,
+    /// Where audio files are kept.
+    pub blobs: Arc<dyn BlobStore>,
+    /// How long a signed playback URL stays valid.
+    pub media_url_ttl: std::time::Duration,
     pub costs: Costs,
     pub node_id: String,
     pub max_sessions_per_user: usize,

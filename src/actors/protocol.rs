@@ -7,6 +7,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::blob::{BlobKey, BlobStore};
 use crate::domain::{ContentType, Depth};
 use crate::state_machine::{Intent, RiskLevel, SlotName};
 use crate::store::{ContentItem, ContentStatus};
@@ -115,16 +116,59 @@ pub struct ContentView {
     pub tags: Vec<String>,
     pub version: i64,
     pub parent_id: Option<Uuid>,
+    /// A playback URL signed for this answer; it expires at `audio_url_expires_at`.
     pub audio_url: Option<String>,
+    pub audio_url_expires_at: Option<DateTime<Utc>>,
+    /// Seconds of audio.
+    pub audio_duration: Option<i64>,
+    /// `mp3` or `ogg`.
+    pub audio_format: Option<String>,
+    /// The catalogue voice that reads it.
+    pub voice_id: Option<String>,
     #[schema(value_type = Object)]
     pub structure: Value,
     /// What it was made from.
     #[schema(value_type = Object)]
     pub context: Value,
+    /// `audio`: the provider, and whether a voice was available (`voice_available`).
+    #[schema(value_type = Object)]
+    pub metadata: Value,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
+impl ContentView {
+    /// The view of `item` with a fresh playback URL for its audio, valid for `ttl`. A URL
+    /// that cannot be signed is left out (and logged); the rest of the item still shows.
+    pub async fn signed(
+        item: ContentItem,
+        blobs: &dyn BlobStore,
+        ttl: std::time::Duration,
+    ) -> ContentView {
+        let key = item.audio_url.as_deref().map(BlobKey::parse);
+        let mut view = ContentView::from(item);
+        match key {
+            None => {}
+            Some(Err(e)) => {
+                tracing::error!(content_id = %view.id, error = %e, "stored audio key is invalid")
+            }
+            Some(Ok(key)) => match blobs.playback_url(&key, ttl).await {
+                Ok(url) => {
+                    view.audio_url = Some(url);
+                    view.audio_url_expires_at = Some(
+                        crate::time::now() + chrono::Duration::from_std(ttl).unwrap_or_default(),
+                    );
+                }
+                Err(e) => {
+                    tracing::error!(content_id = %view.id, error = %e, "signing a playback URL failed")
+                }
+            },
+        }
+        view
+    }
+}
+
+/// The item without a playback URL (see [`ContentView::signed`]).
 impl From<ContentItem> for ContentView {
     fn from(item: ContentItem) -> Self {
         ContentView {
@@ -138,9 +182,14 @@ impl From<ContentItem> for ContentView {
             tags: item.tags,
             version: item.version,
             parent_id: item.parent_id,
-            audio_url: item.audio_url,
+            audio_url: None,
+            audio_url_expires_at: None,
+            audio_duration: item.audio_duration,
+            audio_format: item.audio_format,
+            voice_id: item.voice_id,
             structure: item.structure,
             context: item.context,
+            metadata: item.metadata,
             created_at: item.created_at,
             updated_at: item.updated_at,
         }

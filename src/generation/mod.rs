@@ -1,6 +1,7 @@
 //! Writing the script of an item: the offline composer, or the LLM when configured.
 
 pub mod composer;
+pub mod narration;
 
 use std::sync::Arc;
 

@@ -10,6 +10,7 @@ pub mod media;
 pub mod middleware;
 pub mod openapi;
 pub mod users;
+pub mod voices;
 
 use actix_web::{HttpResponse, web};
 
@@ -67,7 +68,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/conversation/state").route(web::get().to(conversation::state)),
                 )
-                .service(web::resource("/content/{id}").route(web::get().to(content::get_content))),
+                .service(web::resource("/content/{id}").route(web::get().to(content::get_content)))
+                .service(web::resource("/voices").route(web::get().to(voices::list_voices))),
         )
         .service(
             web::resource("/ws/conversation")

@@ -4,7 +4,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{auth, content, conversation, credits, health, users};
+use super::{auth, content, conversation, credits, health, users, voices};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,6 +31,7 @@ use super::{auth, content, conversation, credits, health, users};
         conversation::complete,
         conversation::state,
         content::get_content,
+        voices::list_voices,
     ),
     modifiers(&BearerAuth),
     tags(

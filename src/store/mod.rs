@@ -22,8 +22,9 @@ use crate::error::ApiError;
 
 pub use models::{
     ContentItem, ContentStatus, ConversationRecord, CreditSummary, CrisisAlert, Finish,
-    GeneratedText, GenerationIds, IssuedToken, Job, JobStage, LedgerEntry, NewCrisisAlert,
-    NewGeneration, NewLedgerEntry, NewUser, ProfileUpdate, Reservation, Rotation, User,
+    GeneratedAudio, GeneratedText, GenerationIds, IssuedToken, Job, JobStage, LedgerEntry,
+    NewCrisisAlert, NewGeneration, NewLedgerEntry, NewUser, ProfileUpdate, Reservation, Rotation,
+    User,
 };
 pub use sql::{Backend, SqlStore};
 
@@ -172,12 +173,21 @@ pub trait GenerationStore {
         lease: &str,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<bool>;
-    /// Stores the text and moves the job to its capture stage; false if the lease is lost.
+    /// Stores the text and moves the job to its audio stage; false if the lease is lost.
     async fn save_generated_text(
         &self,
         job_id: Uuid,
         lease: &str,
         text: GeneratedText,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Stores where the audio is and moves the job to its capture stage; false if the
+    /// lease is lost.
+    async fn save_generated_audio(
+        &self,
+        job_id: Uuid,
+        lease: &str,
+        audio: GeneratedAudio,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
     /// In one transaction: the hold becomes a `consumption` ledger row, the item `ready`.

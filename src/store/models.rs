@@ -159,8 +159,12 @@ pub struct ContentItem {
     pub session_id: Option<Uuid>,
     pub cost: Credits,
     pub voice_id: Option<String>,
+    /// The key of the audio object (playback URLs are signed from it per request).
     pub audio_url: Option<String>,
+    /// Seconds, rounded.
     pub audio_duration: Option<i64>,
+    /// `mp3` or `ogg`.
+    pub audio_format: Option<String>,
     pub metadata: Value,
     pub play_count: i64,
     pub last_played_at: Option<DateTime<Utc>>,
@@ -210,6 +214,7 @@ pub enum Reservation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobStage {
     Text,
+    Audio,
     Capture,
     Done,
 }
@@ -218,6 +223,7 @@ impl JobStage {
     pub fn as_str(self) -> &'static str {
         match self {
             JobStage::Text => "text",
+            JobStage::Audio => "audio",
             JobStage::Capture => "capture",
             JobStage::Done => "done",
         }
@@ -226,6 +232,7 @@ impl JobStage {
     pub fn parse(s: &str) -> Option<JobStage> {
         match s {
             "text" => Some(JobStage::Text),
+            "audio" => Some(JobStage::Audio),
             "capture" => Some(JobStage::Capture),
             "done" => Some(JobStage::Done),
             _ => None,
@@ -248,6 +255,18 @@ pub struct Job {
     pub context: Value,
     pub parent_id: Option<Uuid>,
     pub cost: Credits,
+}
+
+/// The audio stage's result.
+#[derive(Debug, Clone)]
+pub struct GeneratedAudio {
+    /// The object key the audio was stored under.
+    pub key: String,
+    pub seconds: f64,
+    pub format: String,
+    pub voice_id: String,
+    /// Merged into the item's metadata under `audio`: provider, whether a voice spoke.
+    pub details: Value,
 }
 
 /// The text stage's result.

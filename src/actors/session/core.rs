@@ -270,7 +270,10 @@ impl Core {
                 match deps.store.content_item(content_id, self.user_id).await {
                     Ok(Some(item)) => outlet.send(ServerFrame::GenerationComplete {
                         session_id: self.id,
-                        content: Box::new(ContentView::from(item)),
+                        content: Box::new(
+                            ContentView::signed(item, deps.blobs.as_ref(), deps.media_url_ttl)
+                                .await,
+                        ),
                     }),
                     Ok(None) => tracing::warn!(%content_id, "finished item not found"),
                     Err(e) => tracing::error!(error = %e, "loading the finished item failed"),

@@ -6,7 +6,8 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::AppState;
 
-/// One item of the caller's library. Another user's item answers 404.
+/// One item of the caller's library, with a fresh playback URL for its audio. Another
+/// user's item answers 404.
 #[utoipa::path(
     get, path = "/api/v1/content/{id}", tag = "content",
     security(("bearer" = [])),
@@ -28,5 +29,6 @@ pub async fn get_content(
         .content_item(id.into_inner(), user.id)
         .await?
         .ok_or_else(|| ApiError::not_found("content item"))?;
-    Ok(web::Json(item.into()))
+    let view = ContentView::signed(item, state.blobs.as_ref(), state.config.media_url_ttl).await;
+    Ok(web::Json(view))
 }

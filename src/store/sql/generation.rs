@@ -7,15 +7,16 @@ use super::credits::LedgerWrites;
 use super::{impl_for_backends, lock_user};
 use crate::domain::LedgerType;
 use crate::store::{
-    ContentItem, ContentStatus, Finish, GeneratedText, GenerationIds, GenerationStore, Job,
-    JobStage, MAX_JOB_CLAIMS, NewGeneration, NewLedgerEntry, Reservation, StoreError, StoreResult,
+    ContentItem, ContentStatus, Finish, GeneratedAudio, GeneratedText, GenerationIds,
+    GenerationStore, Job, JobStage, MAX_JOB_CLAIMS, NewGeneration, NewLedgerEntry, Reservation,
+    StoreError, StoreResult,
 };
 
 macro_rules! content_columns {
     () => {
         "id, user_id, content_type, status, title, content_text, structure, context, tags, depth, \
          duration_seconds, version, parent_id, session_id, cost, voice_id, audio_url, \
-         audio_duration, metadata, play_count, last_played_at, created_at, updated_at"
+         audio_duration, audio_format, metadata, play_count, last_played_at, created_at, updated_at"
     };
 }
 
@@ -39,6 +40,7 @@ struct ContentRow {
     voice_id: Option<String>,
     audio_url: Option<String>,
     audio_duration: Option<i64>,
+    audio_format: Option<String>,
     metadata: Json<Value>,
     play_count: i64,
     last_played_at: Option<DateTime<Utc>>,
@@ -77,6 +79,7 @@ impl TryFrom<ContentRow> for ContentItem {
             voice_id: row.voice_id,
             audio_url: row.audio_url,
             audio_duration: row.audio_duration,
+            audio_format: row.audio_format,
             metadata: row.metadata.0,
             play_count: row.play_count,
             last_played_at: row.last_played_at,
@@ -396,7 +399,7 @@ impl_for_backends!(GenerationStore {
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let advanced = sqlx::query(
-            "UPDATE generation_jobs SET stage = 'capture', updated_at = $3 \
+            "UPDATE generation_jobs SET stage = 'audio', updated_at = $3 \
              WHERE id = $1 AND lease_owner = $2 AND status = 'running' AND stage = 'text'",
         )
         .bind(job_id)
@@ -419,6 +422,59 @@ impl_for_backends!(GenerationStore {
         .bind(Json(json!(text.tags)))
         .bind(text.depth.as_str())
         .bind(text.duration_seconds)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    #[tracing::instrument(skip_all, fields(job_id = %job_id))]
+    async fn save_generated_audio(
+        &self,
+        job_id: Uuid,
+        lease: &str,
+        audio: GeneratedAudio,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let advanced = sqlx::query(
+            "UPDATE generation_jobs SET stage = 'capture', updated_at = $3 \
+             WHERE id = $1 AND lease_owner = $2 AND status = 'running' AND stage = 'audio'",
+        )
+        .bind(job_id)
+        .bind(lease)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if DB::rows_affected(&advanced) == 0 {
+            return Ok(false);
+        }
+        let item_id: Uuid =
+            sqlx::query_scalar("SELECT content_item_id FROM generation_jobs WHERE id = $1")
+                .bind(job_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let Json(mut metadata): Json<Value> =
+            sqlx::query_scalar("SELECT metadata FROM content_items WHERE id = $1")
+                .bind(item_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if !metadata.is_object() {
+            metadata = json!({});
+        }
+        metadata["audio"] = audio.details;
+        metadata["audio"]["seconds"] = json!(audio.seconds);
+        sqlx::query(
+            "UPDATE content_items SET audio_url = $2, audio_duration = $3, audio_format = $4, \
+             voice_id = $5, metadata = $6, duration_seconds = $3, updated_at = $7 WHERE id = $1",
+        )
+        .bind(item_id)
+        .bind(audio.key)
+        .bind(audio.seconds.round() as i64)
+        .bind(audio.format)
+        .bind(audio.voice_id)
+        .bind(Json(metadata))
         .bind(now)
         .execute(&mut *tx)
         .await?;
