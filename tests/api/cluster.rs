@@ -11,6 +11,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use uuid::Uuid;
 
 use crate::fake_llm::FakeLlm;
+use crate::fake_tts::FakeTts;
 use crate::helpers::{
     PASSWORD, TEST_JWT_SECRET, TestDatabase, expect_status, skip, test_database_url, test_redis_url,
 };
@@ -214,6 +215,110 @@ async fn sigkill_during_generation_on_postgres() {
     };
     let database = TestDatabase::create(&pg).await;
     crash_recovery(Some(&database.url)).await;
+}
+
+/// SIGKILL while the audio of generations is being spoken; after a restart every job
+/// finishes from its audio stage: the text is not written again, and each item is
+/// charged once.
+async fn crash_in_the_audio_stage(database_url: Option<&str>) {
+    let llm = FakeLlm::start();
+    llm.set(|b| b.slots = json!({ "intent": "calm" }));
+    llm.state.chunk_delay_ms.store(1, Ordering::Relaxed);
+    let tts = FakeTts::start();
+    // Slow speech: the kill lands while every job is in its audio stage.
+    tts.state.delay_ms.store(3_000, Ordering::Relaxed);
+    let dir = tempfile::tempdir().unwrap();
+    let env = server_env(
+        database_url,
+        &[
+            ("WAQUP_LLM_BASE_URL", llm.base_url.clone()),
+            ("WAQUP_LLM_TIMEOUT_SECS", "5".to_owned()),
+            ("WAQUP_TTS_PROVIDER", "openai".to_owned()),
+            ("WAQUP_TTS_BASE_URL", tts.openai_base_url.clone()),
+        ],
+    );
+    let server = Server::start(dir.path(), &env);
+    let mut users = Vec::new();
+    let mut items = Vec::new();
+    for _ in 0..3 {
+        let user = Client::sign_up(&server.base).await;
+        let done = expect_status(user.confirm_an_affirmation().await, StatusCode::OK).await;
+        items.push(done["content_id"].as_str().unwrap().to_owned());
+        users.push(user);
+    }
+    // Every job has written its text and asked for speech.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut texts = Vec::new();
+    for (user, content_id) in users.iter().zip(&items) {
+        loop {
+            let item = user.get(&format!("/api/v1/content/{content_id}")).await;
+            if item["content_text"].is_string() {
+                assert_eq!(item["status"], "generating");
+                texts.push(item["content_text"].clone());
+                break;
+            }
+            assert!(Instant::now() < deadline, "no text:\n{}", server.log());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    while tts.requests() < items.len() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(tts.requests() >= items.len(), "every job was speaking");
+    assert_eq!(
+        llm.state.content_requests.load(Ordering::Relaxed),
+        items.len()
+    );
+    server.kill();
+
+    tts.state.delay_ms.store(0, Ordering::Relaxed);
+    let server = Server::start(dir.path(), &env);
+    let users: Vec<Client> = users.iter().map(|u| u.on(&server.base)).collect();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for ((user, content_id), text) in users.iter().zip(&items).zip(&texts) {
+        let item = loop {
+            let item = user.get(&format!("/api/v1/content/{content_id}")).await;
+            if item["status"] != "generating" {
+                break item;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{content_id} never finished:\n{}",
+                server.log()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        assert_eq!(item["status"], "ready", "{item}");
+        assert_eq!(item["content_text"], *text, "the text was kept");
+        assert!(item["audio_duration"].as_i64().unwrap() > 0);
+        let balance = user.assert_ledger_explains_balance().await;
+        assert_eq!(balance["balance"], 0);
+        let consumption = user
+            .get("/api/v1/credits/transactions?transaction_type=consumption")
+            .await;
+        assert_eq!(consumption["pagination"]["total"], 1, "charged once");
+    }
+    assert_eq!(
+        llm.state.content_requests.load(Ordering::Relaxed),
+        items.len(),
+        "no text was written twice"
+    );
+    assert!(server.terminate().success());
+}
+
+#[actix_web::test]
+async fn sigkill_during_the_audio_stage_on_sqlite() {
+    crash_in_the_audio_stage(None).await;
+}
+
+#[actix_web::test]
+async fn sigkill_during_the_audio_stage_on_postgres() {
+    let Some(pg) = test_database_url() else {
+        skip("WAQUP_TEST_DATABASE_URL");
+        return;
+    };
+    let database = TestDatabase::create(&pg).await;
+    crash_in_the_audio_stage(Some(&database.url)).await;
 }
 
 /// Two nodes on one Redis and one PostgreSQL: a session started on A carries on on B;

@@ -138,6 +138,17 @@ async fn each_content_type_over_websocket_to_a_finished_item(backend: Backend) {
             (seconds - minutes * 60).abs() <= minutes * 60 / 10 + 5,
             "{content_type}: {seconds} s for {minutes} min"
         );
+        // The audio plays, and lasts what it says and what was asked.
+        let played = crate::voice::play(&app, &fetched).await;
+        assert!(
+            (played - seconds as f64).abs() <= 1.0,
+            "{content_type}: decoded {played} s, audio_duration {seconds} s"
+        );
+        assert!(
+            (played - (minutes * 60) as f64).abs() <= (minutes * 6) as f64,
+            "{content_type}: {played} s for {minutes} min"
+        );
+        assert!(item["audio_url"].is_string(), "{item}");
 
         // Charged exactly the cost, and the ledger says why.
         expected_balance -= cost;
@@ -179,7 +190,7 @@ async fn post(app: &TestApp, user: &Tokens, path: &str, body: Value) -> reqwest:
 }
 
 /// Gets and expects 200; the JSON body.
-async fn fetch(app: &TestApp, user: &Tokens, path: &str) -> Value {
+pub async fn fetch(app: &TestApp, user: &Tokens, path: &str) -> Value {
     expect_status(app.get(path, Some(&user.access)).await, StatusCode::OK).await
 }
 

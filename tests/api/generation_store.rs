@@ -5,8 +5,8 @@ use serde_json::json;
 use uuid::Uuid;
 use waqup::domain::{ContentType, Depth, Email, Preferences, Role};
 use waqup::store::{
-    ContentStatus, Finish, GeneratedText, GenerationIds, MAX_JOB_CLAIMS, NewGeneration, NewUser,
-    Reservation, User,
+    ContentStatus, Finish, GeneratedAudio, GeneratedText, GenerationIds, MAX_JOB_CLAIMS,
+    NewGeneration, NewUser, Reservation, User,
 };
 use waqup::time::now;
 
@@ -73,6 +73,16 @@ fn generation(user_id: Uuid, key: &str, cost: i64) -> NewGeneration {
         hold_id: Uuid::now_v7(),
         job_id: Uuid::now_v7(),
         now: now(),
+    }
+}
+
+fn audio() -> GeneratedAudio {
+    GeneratedAudio {
+        key: "audio/x/y/1.mp3".into(),
+        seconds: 61.5,
+        format: "mp3".into(),
+        voice_id: "aurora".into(),
+        details: json!({ "provider": "espeak" }),
     }
 }
 
@@ -336,9 +346,40 @@ async fn expired_leases_are_claimed_again_at_their_stage(backend: Backend) {
         .unwrap();
     assert_eq!(claimed.len(), 2);
     let stage_of = |job_id| claimed.iter().find(|j| j.id == job_id).unwrap().stage;
-    assert_eq!(stage_of(first.job_id), waqup::store::JobStage::Capture);
+    assert_eq!(stage_of(first.job_id), waqup::store::JobStage::Audio);
     assert_eq!(stage_of(second.job_id), waqup::store::JobStage::Text);
     assert!(claimed.iter().all(|j| j.attempts == 2));
+    // The dead node, back, cannot store audio for what it lost; the new holder can.
+    assert!(
+        !store
+            .save_generated_audio(first.job_id, "dead", audio(), later)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .save_generated_audio(first.job_id, "alive", audio(), later)
+            .await
+            .unwrap()
+    );
+    // Stored once: the stage has moved on to the charge.
+    assert!(
+        !store
+            .save_generated_audio(first.job_id, "alive", audio(), later)
+            .await
+            .unwrap()
+    );
+    let item = store
+        .content_item(first.content_id, user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(item.audio_url.as_deref(), Some("audio/x/y/1.mp3"));
+    assert_eq!(item.audio_duration, Some(62));
+    assert_eq!(item.audio_format.as_deref(), Some("mp3"));
+    assert_eq!(item.voice_id.as_deref(), Some("aurora"));
+    assert_eq!(item.metadata["audio"]["provider"], "espeak");
+    assert_eq!(item.metadata["audio"]["seconds"], 61.5);
     // The dead node, back, cannot finish what it lost.
     assert_eq!(
         store.finish_job(first.job_id, "dead", later).await.unwrap(),

@@ -1,6 +1,7 @@
 //! Integration tests: the whole application over HTTP, on both backends.
 
 mod fake_llm;
+mod fake_tts;
 mod helpers;
 mod llm;
 mod ws;
@@ -18,3 +19,4 @@ mod process;
 mod rate_limit;
 mod store;
 mod users;
+mod voice;

@@ -160,6 +160,108 @@ async fn serve_with_no_config_uses_the_embedded_defaults_and_stops_on_sigterm() 
     assert!(status.success(), "exit status {status}");
 }
 
+/// With espeak-ng installed and nothing configured, a generated affirmation is spoken
+/// by it: real speech, stored in the data folder, played through a signed URL.
+#[actix_web::test]
+async fn with_no_config_espeak_speaks_a_generated_affirmation() {
+    let installed = Command::new("espeak-ng")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        skip("espeak-ng");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &HashMap::new());
+    let client = reqwest::Client::new();
+    let voices = expect_status(
+        get(&client, server.url("/api/v1/voices")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(voices["provider"], "espeak");
+    let email = format!("{}@example.com", Uuid::new_v4().simple());
+    let registered = client
+        .post(server.url("/api/v1/auth/register"))
+        .json(&serde_json::json!({ "email": email, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    let token = expect_status(registered, StatusCode::CREATED).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let post = |path: &str, body: serde_json::Value| {
+        client
+            .post(server.url(path))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let started = post(
+        "/api/v1/conversation/start",
+        serde_json::json!({ "content_type": "affirmation", "intent": "confidence" }),
+    )
+    .await
+    .unwrap();
+    let session_id = expect_status(started, StatusCode::CREATED).await["session_id"].clone();
+    let done = post(
+        "/api/v1/conversation/complete",
+        serde_json::json!({ "session_id": session_id, "confirm": true }),
+    )
+    .await
+    .unwrap();
+    let content_id = expect_status(done, StatusCode::OK).await["content_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let item = loop {
+        let response = client
+            .get(server.url(&format!("/api/v1/content/{content_id}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let item = expect_status(response, StatusCode::OK).await;
+        if item["status"] != "generating" {
+            break item;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still generating:\n{}",
+            server.log()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(item["status"], "ready", "{item}\n{}", server.log());
+    assert_eq!(item["metadata"]["audio"]["provider"], "espeak");
+    assert_eq!(item["metadata"]["audio"]["voice_available"], true);
+    let url = item["audio_url"].as_str().unwrap();
+    assert!(url.starts_with("/media/audio/"), "{url}");
+    let audio = get(&client, server.url(url)).await;
+    assert_eq!(audio.status(), StatusCode::OK);
+    let pcm = waqup::audio::decode(&audio.bytes().await.unwrap()).unwrap();
+    let seconds = pcm.seconds();
+    assert!((seconds - item["audio_duration"].as_f64().unwrap()).abs() <= 1.0);
+    // Speech: loud enough, and its loudness comes and goes (a tone bed would not).
+    let windows: Vec<f64> = pcm
+        .samples
+        .chunks(pcm.sample_rate as usize / 10)
+        .map(|w| (w.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / w.len() as f64).sqrt())
+        .collect();
+    let loud = windows.iter().filter(|&&rms| rms > 1500.0).count();
+    let quiet = windows.iter().filter(|&&rms| rms < 100.0).count();
+    assert!(
+        loud > 20 && quiet > 20,
+        "loud {loud}, quiet {quiet} of {}",
+        windows.len()
+    );
+    assert!(dir.path().join("data/blobs/audio").is_dir());
+    assert!(server.terminate().success());
+}
+
 #[actix_web::test]
 async fn serve_on_postgres_and_redis() {
     let (Some(pg), Some(redis)) = (test_database_url(), test_redis_url()) else {
