@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 
 FROM rust:1.95-bookworm AS build
+# The MP3 and Vorbis encoders are C code built with the image's gcc and make.
 WORKDIR /src
 # Dependencies first, so code changes do not rebuild them.
 COPY Cargo.toml Cargo.lock ./
@@ -13,7 +14,7 @@ RUN touch src/main.rs src/lib.rs && cargo build --release --locked
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates \
+    && apt-get install -y --no-install-recommends ca-certificates espeak-ng \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/waqup --create-home waqup \
     && mkdir -p /var/lib/waqup/data \
