@@ -38,8 +38,8 @@ pub const DEFAULT_ELEVENLABS_BASE_URL: &str = "https://api.elevenlabs.io";
 pub const DEFAULT_ELEVENLABS_MODEL: &str = "eleven_multilingual_v2";
 /// Default longest wait for one sentence of speech.
 pub const DEFAULT_TTS_TIMEOUT_SECS: u64 = 60;
-/// Default sentences spoken at once per generation.
-pub const DEFAULT_TTS_CONCURRENCY: usize = 4;
+/// Default sentences spoken at once on one node, across its generations.
+pub const DEFAULT_TTS_CONCURRENCY: usize = 8;
 /// Default number of conversations one user may hold open at once.
 pub const DEFAULT_MAX_SESSIONS_PER_USER: usize = 5;
 /// Default region of the S3 client (S3-compatible servers mostly ignore it).
@@ -170,7 +170,7 @@ pub struct TtsConfig {
     pub espeak_path: String,
     /// Longest wait for one sentence.
     pub timeout: std::time::Duration,
-    /// Sentences spoken at once per generation.
+    /// Sentences spoken at once on this node, across its generations.
     pub concurrency: usize,
 }
 
@@ -1064,7 +1064,7 @@ mod tests {
         let text = include_str!("../waqup.example.toml");
         let config = Config::from_sources(Some((path, text)), &env(&[])).unwrap();
         assert_eq!(config.tts.provider, TtsChoice::Auto);
-        assert_eq!(config.tts.concurrency, 4);
+        assert_eq!(config.tts.concurrency, 8);
     }
 
     #[test]

@@ -284,6 +284,14 @@ async fn audio_stage(job: &Job, deps: &Deps, slots: &Slots) -> anyhow::Result<bo
         narration.format.extension(),
     );
     progress(deps, job, "upload", AUDIO_TO).await;
+    // Still ours? A run that lost the job must not write over the new holder's file.
+    if !deps
+        .store
+        .renew_lease(job.id, &job.lease, now() + deps.job_lease)
+        .await?
+    {
+        return Ok(false);
+    }
     upload(deps, &key, narration.bytes, narration.format.content_type()).await?;
     let details = json!({
         "provider": narration.provider,

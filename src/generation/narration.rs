@@ -65,6 +65,8 @@ struct CacheKey {
 pub struct Narrator {
     tts: Arc<dyn TtsProvider>,
     cache: moka::future::Cache<CacheKey, Arc<Pcm>>,
+    /// Sentences being spoken on this node at once, across all generations.
+    speaking: Arc<tokio::sync::Semaphore>,
     concurrency: usize,
     format: AudioFormat,
     bed: Option<Bed>,
@@ -84,10 +86,12 @@ impl Narrator {
             })
             .max_capacity(CACHE_BYTES)
             .build();
+        let concurrency = concurrency.max(1);
         Narrator {
             tts,
             cache,
-            concurrency: concurrency.max(1),
+            speaking: Arc::new(tokio::sync::Semaphore::new(concurrency)),
+            concurrency,
             format,
             bed,
         }
@@ -95,6 +99,15 @@ impl Narrator {
 
     pub fn provider(&self) -> &'static str {
         self.tts.name()
+    }
+
+    /// Seconds the audio of an item is expected to take: a local voice speaks in a few
+    /// seconds, a remote one in tens.
+    pub fn estimated_seconds(&self) -> u32 {
+        match self.tts.name() {
+            "espeak" | "placeholder" => 5,
+            _ => 30,
+        }
     }
 
     /// False when a placeholder tone stands in for a voice.
@@ -190,7 +203,15 @@ impl Narrator {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.tts.synthesize(speech).await {
+            let spoken = {
+                let _permit = self
+                    .speaking
+                    .acquire()
+                    .await
+                    .context("the narrator is shutting down")?;
+                self.tts.synthesize(speech).await
+            };
+            match spoken {
                 Ok(answer) => return Ok(answer),
                 Err(e) if e.is_retryable() && attempt < TTS_ATTEMPTS => {
                     tracing::warn!(attempt, error = %e, "speech failed; retrying");

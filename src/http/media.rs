@@ -15,10 +15,28 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use anyhow::Context;
 
 use crate::blob::{BlobKey, UrlCheckError, content_type_for};
-use crate::error::{ApiError, code};
+use crate::error::{ApiError, ErrorEnvelope, code};
 use crate::state::AppState;
 
-/// Serves one blob when its URL's signature holds and has not expired.
+/// Serves one stored audio file of the local folder store, through the signed URL an
+/// item's `audio_url` gives (no bearer token: the signature is the permission). HTTP
+/// `Range` and `HEAD` work. With an S3 store, playback URLs point at S3 and this answers
+/// 404.
+#[utoipa::path(
+    get, path = "/media/{key}", tag = "content",
+    params(
+        ("key" = String, Path, description = "The object key, e.g. `audio/{user}/{item}/1.mp3`"),
+        ("expires" = u64, Query, description = "Unix time the URL stops working"),
+        ("sig" = String, Query, description = "HMAC-SHA256 of the key and `expires`, hex"),
+    ),
+    responses(
+        (status = 200, description = "The file", content_type = "audio/mpeg"),
+        (status = 206, description = "The requested byte range"),
+        (status = 403, description = "`MEDIA_URL_INVALID` or `MEDIA_URL_EXPIRED`", body = ErrorEnvelope),
+        (status = 404, description = "`NOT_FOUND`", body = ErrorEnvelope),
+        (status = 416, description = "`RANGE_NOT_SATISFIABLE`", body = ErrorEnvelope),
+    )
+)]
 pub async fn media(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let Some(folder) = state.blobs.folder() else {
         return Err(ApiError::not_found("media"));

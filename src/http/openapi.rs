@@ -4,7 +4,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{auth, content, conversation, credits, health, users, voices};
+use super::{auth, content, conversation, credits, health, media, users, voices};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,6 +32,7 @@ use super::{auth, content, conversation, credits, health, users, voices};
         conversation::state,
         content::get_content,
         voices::list_voices,
+        media::media,
     ),
     modifiers(&BearerAuth),
     tags(

@@ -264,12 +264,19 @@ async fn crash_in_the_audio_stage(database_url: Option<&str>) {
     while tts.requests() < items.len() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(tts.requests() >= items.len(), "every job was speaking");
+    assert!(tts.requests() >= items.len(), "the jobs were speaking");
     assert_eq!(
         llm.state.content_requests.load(Ordering::Relaxed),
         items.len()
     );
+    // Every job is in its audio stage right now: text stored, no audio yet.
+    for (user, content_id) in users.iter().zip(&items) {
+        let item = user.get(&format!("/api/v1/content/{content_id}")).await;
+        assert_eq!(item["status"], "generating", "{item}");
+        assert!(item["audio_url"].is_null(), "{item}");
+    }
     server.kill();
+    let spoken_before = tts.requests();
 
     tts.state.delay_ms.store(0, Ordering::Relaxed);
     let server = Server::start(dir.path(), &env);
@@ -302,6 +309,10 @@ async fn crash_in_the_audio_stage(database_url: Option<&str>) {
         llm.state.content_requests.load(Ordering::Relaxed),
         items.len(),
         "no text was written twice"
+    );
+    assert!(
+        tts.requests() > spoken_before,
+        "the audio was spoken after the restart"
     );
     assert!(server.terminate().success());
 }

@@ -348,7 +348,7 @@ impl Core {
         outlet.send(ServerFrame::GenerationStarted {
             session_id: self.id,
             content_id: ids.content_id,
-            estimated_time: deps.writer.estimated_seconds(),
+            estimated_time: deps.writer.estimated_seconds() + deps.narrator.estimated_seconds(),
         });
         deps.jobs.do_send(RunJob { job_id: ids.job_id });
         Event::GenerationStarted {

@@ -95,7 +95,8 @@ pub async fn complete(
         content_id: reply.content_id,
         status,
         estimated_time: if status == "generating" {
-            state.engine.deps.writer.estimated_seconds()
+            let deps = &state.engine.deps;
+            deps.writer.estimated_seconds() + deps.narrator.estimated_seconds()
         } else {
             0
         },

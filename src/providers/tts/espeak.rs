@@ -93,6 +93,21 @@ impl Espeak {
     }
 }
 
+/// A temporary WAV path, removed when dropped (also when the synthesis is cancelled).
+struct TempWav(PathBuf);
+
+impl TempWav {
+    fn new() -> TempWav {
+        TempWav(std::env::temp_dir().join(format!("waqup-tts-{}.wav", uuid::Uuid::new_v4())))
+    }
+}
+
+impl Drop for TempWav {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 #[async_trait]
 impl TtsProvider for Espeak {
     fn name(&self) -> &'static str {
@@ -101,15 +116,15 @@ impl TtsProvider for Espeak {
 
     async fn synthesize(&self, request: &SpeechRequest<'_>) -> Result<SpeechAudio, TtsError> {
         let started = Instant::now();
-        let path = std::env::temp_dir().join(format!("waqup-tts-{}.wav", uuid::Uuid::new_v4()));
-        let spoken = self.speak_to(request, &path).await;
+        let file = TempWav::new();
+        let spoken = self.speak_to(request, &file.0).await;
         let read = match spoken {
-            Ok(()) => tokio::fs::read(&path)
+            Ok(()) => tokio::fs::read(&file.0)
                 .await
                 .map_err(|e| Self::failed(format!("reading its output: {e}"))),
             Err(e) => Err(e),
         };
-        let _ = tokio::fs::remove_file(&path).await;
+        drop(file);
         metrics::histogram!("tts_request_seconds", "provider" => NAME)
             .record(started.elapsed().as_secs_f64());
         if read.is_err() {

@@ -115,7 +115,15 @@ pub fn delivery(tone: Tone) -> &'static str {
 pub async fn from_config(config: &TtsConfig) -> anyhow::Result<Arc<dyn TtsProvider>> {
     let timeout = config.timeout;
     let provider: Arc<dyn TtsProvider> = match config.provider {
-        TtsChoice::OpenAi => Arc::new(OpenAiSpeech::new(config, timeout)),
+        TtsChoice::OpenAi => {
+            if config.openai_api_key.is_none() && config.openai_base_url.is_none() {
+                bail!(
+                    "WAQUP_TTS_PROVIDER=openai needs WAQUP_TTS_API_KEY (or WAQUP_TTS_BASE_URL \
+                     for a compatible server; the LLM's settings are used when set)"
+                );
+            }
+            Arc::new(OpenAiSpeech::new(config, timeout))
+        }
         TtsChoice::ElevenLabs => match &config.elevenlabs_api_key {
             Some(_) => Arc::new(ElevenLabs::new(config, timeout)?),
             None => bail!("WAQUP_TTS_PROVIDER=elevenlabs needs WAQUP_ELEVENLABS_API_KEY"),

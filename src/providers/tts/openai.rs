@@ -58,8 +58,13 @@ impl TtsProvider for OpenAiSpeech {
     async fn synthesize(&self, request: &SpeechRequest<'_>) -> Result<SpeechAudio, TtsError> {
         let instructions = self.takes_instructions().then(|| {
             format!(
-                "You are a meditation guide. Speak slowly, with a {} voice, leaving room \
+                "You are a meditation guide. Speak {}, with a {} voice, leaving room \
                  between sentences.",
+                match request.pace {
+                    crate::domain::Pace::Slower => "slowly",
+                    crate::domain::Pace::Moderate => "unhurriedly",
+                    crate::domain::Pace::Faster => "at an easy conversational pace",
+                },
                 delivery(request.tone)
             )
         });
@@ -79,6 +84,7 @@ impl TtsProvider for OpenAiSpeech {
             .record(started.elapsed().as_secs_f64());
         let response = match answer {
             Err(_) => {
+                metrics::counter!("tts_errors_total", "provider" => NAME).increment(1);
                 return Err(TtsError::Transient {
                     provider: NAME,
                     message: format!("no answer within {} s", self.timeout.as_secs()),
@@ -93,11 +99,22 @@ impl TtsProvider for OpenAiSpeech {
                 message: "empty audio".into(),
             });
         }
+        let bytes = response.bytes.to_vec();
+        // A compatible server that answers a file instead of raw samples is decoded as one.
+        if is_audio_file(&bytes) {
+            return Ok(SpeechAudio::Encoded(bytes));
+        }
         Ok(SpeechAudio::S16le {
             sample_rate: PCM_SAMPLE_RATE,
-            bytes: response.bytes.to_vec(),
+            bytes,
         })
     }
+}
+
+/// Whether `bytes` start like a WAV, tagged MP3 or Ogg file rather than raw samples (a
+/// bare MP3 frame header is not tested: raw samples can start the same way).
+fn is_audio_file(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"RIFF") || bytes.starts_with(b"ID3") || bytes.starts_with(b"OggS")
 }
 
 /// An API error with a status of 4xx (but 408/429) is the request's fault; anything

@@ -35,10 +35,16 @@ impl TtsProvider for Placeholder {
     }
 
     async fn synthesize(&self, request: &SpeechRequest<'_>) -> Result<SpeechAudio, TtsError> {
-        let tone: Pcm = audio::tone(
-            spoken_seconds(request.text, request.pace),
-            audio::SAMPLE_RATE,
-        );
-        Ok(SpeechAudio::Encoded(audio::to_wav(&tone)))
+        let seconds = spoken_seconds(request.text, request.pace);
+        let wav = tokio::task::spawn_blocking(move || {
+            let tone: Pcm = audio::tone(seconds, audio::SAMPLE_RATE);
+            audio::to_wav(&tone)
+        })
+        .await
+        .map_err(|e| TtsError::Transient {
+            provider: "placeholder",
+            message: e.to_string(),
+        })?;
+        Ok(SpeechAudio::Encoded(wav))
     }
 }
