@@ -88,6 +88,22 @@ impl Client {
         .await
     }
 
+    /// Polls the item until it is no longer generating (failing at `deadline`).
+    async fn settled(&self, content_id: &str, deadline: Instant, server: &Server) -> Value {
+        loop {
+            let item = self.get(&format!("/api/v1/content/{content_id}")).await;
+            if item["status"] != "generating" {
+                return item;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{content_id} never finished:\n{}",
+                server.log()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// The ledger explains the balance: its sum, and every `balance_after`.
     async fn assert_ledger_explains_balance(&self) -> Value {
         let balance = self.get("/api/v1/credits/balance").await;
@@ -167,18 +183,7 @@ async fn crash_recovery(database_url: Option<&str>) {
     let users: Vec<Client> = users.iter().map(|u| u.on(&server.base)).collect();
     let deadline = Instant::now() + Duration::from_secs(60);
     for (user, content_id) in users.iter().zip(&items) {
-        let item = loop {
-            let item = user.get(&format!("/api/v1/content/{content_id}")).await;
-            if item["status"] != "generating" {
-                break item;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{content_id} never finished:\n{}",
-                server.log()
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        };
+        let item = user.settled(content_id, deadline, &server).await;
         let balance = user.assert_ledger_explains_balance().await;
         let consumption = user
             .get("/api/v1/credits/transactions?transaction_type=consumption")
@@ -283,18 +288,7 @@ async fn crash_in_the_audio_stage(database_url: Option<&str>) {
     let users: Vec<Client> = users.iter().map(|u| u.on(&server.base)).collect();
     let deadline = Instant::now() + Duration::from_secs(60);
     for ((user, content_id), text) in users.iter().zip(&items).zip(&texts) {
-        let item = loop {
-            let item = user.get(&format!("/api/v1/content/{content_id}")).await;
-            if item["status"] != "generating" {
-                break item;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{content_id} never finished:\n{}",
-                server.log()
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        };
+        let item = user.settled(content_id, deadline, &server).await;
         assert_eq!(item["status"], "ready", "{item}");
         assert_eq!(item["content_text"], *text, "the text was kept");
         assert!(item["audio_duration"].as_i64().unwrap() > 0);

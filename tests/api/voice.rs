@@ -60,13 +60,8 @@ pub async fn fetch_audio(app: &TestApp, item: &Value) -> Vec<u8> {
 }
 
 async fn post(app: &TestApp, user: &Tokens, path: &str, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .bearer_auth(&user.access)
-        .json(&body)
-        .send()
+    app.send_json(reqwest::Method::POST, path, Some(&user.access), &body)
         .await
-        .unwrap()
 }
 
 /// Over the REST mirror: a practice of `content_type` for `intent`, told `details`,

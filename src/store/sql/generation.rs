@@ -166,6 +166,16 @@ trait Settle<DB: sqlx::Database> {
         error: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
+    /// Moves a running job held under `lease` from stage `from` to `to`; false (nothing
+    /// written) if the lease or the stage is no longer this one.
+    async fn advance(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        job_id: Uuid,
+        lease: &str,
+        from: JobStage,
+        to: JobStage,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
 }
 
 impl_for_backends!(Settle<DB> {
@@ -206,6 +216,28 @@ impl_for_backends!(Settle<DB> {
         .execute(&mut **tx)
         .await?;
         Ok(DB::rows_affected(&ended) == 1)
+    }
+
+    async fn advance(
+        tx: &mut sqlx::Transaction<'static, DB>,
+        job_id: Uuid,
+        lease: &str,
+        from: JobStage,
+        to: JobStage,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let advanced = sqlx::query(
+            "UPDATE generation_jobs SET stage = $4, updated_at = $3 \
+             WHERE id = $1 AND lease_owner = $2 AND status = 'running' AND stage = $5",
+        )
+        .bind(job_id)
+        .bind(lease)
+        .bind(now)
+        .bind(to.as_str())
+        .bind(from.as_str())
+        .execute(&mut **tx)
+        .await?;
+        Ok(DB::rows_affected(&advanced) == 1)
     }
 });
 
@@ -398,16 +430,9 @@ impl_for_backends!(GenerationStore {
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
-        let advanced = sqlx::query(
-            "UPDATE generation_jobs SET stage = 'audio', updated_at = $3 \
-             WHERE id = $1 AND lease_owner = $2 AND status = 'running' AND stage = 'text'",
-        )
-        .bind(job_id)
-        .bind(lease)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if DB::rows_affected(&advanced) == 0 {
+        if !<Self as Settle<DB>>::advance(&mut tx, job_id, lease, JobStage::Text, JobStage::Audio, now)
+            .await?
+        {
             return Ok(false);
         }
         sqlx::query(
@@ -438,16 +463,16 @@ impl_for_backends!(GenerationStore {
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
-        let advanced = sqlx::query(
-            "UPDATE generation_jobs SET stage = 'capture', updated_at = $3 \
-             WHERE id = $1 AND lease_owner = $2 AND status = 'running' AND stage = 'audio'",
+        if !<Self as Settle<DB>>::advance(
+            &mut tx,
+            job_id,
+            lease,
+            JobStage::Audio,
+            JobStage::Capture,
+            now,
         )
-        .bind(job_id)
-        .bind(lease)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if DB::rows_affected(&advanced) == 0 {
+        .await?
+        {
             return Ok(false);
         }
         let item_id: Uuid =
