@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::jwt::{ACCESS_TOKEN_TTL, JwtKeys};
 use super::password::{hash_password, verify_password};
 use super::refresh::{REFRESH_TOKEN_TTL, hash_refresh_token, new_refresh_token};
-use crate::cache::{self, Cache};
+use crate::cache::{self, Cache, Lookup, keys};
 use crate::domain::{
     Credits, DisplayName, Email, InvalidField, Password, Preferences, Role, UserStatus,
 };
@@ -218,6 +218,25 @@ impl Accounts {
         Ok(())
     }
 
+    /// Checks a signed-in user's password again before a sensitive change;
+    /// `WrongPassword` when it does not match.
+    pub async fn confirm_password(
+        &self,
+        user_id: Uuid,
+        password: String,
+    ) -> Result<User, AuthError> {
+        let user = self
+            .store
+            .user_by_id(user_id)
+            .await?
+            .ok_or(AuthError::UnknownAccount)?;
+        let hash = user.password_hash.expose_secret().to_owned();
+        if !verify_password(password, Some(hash)).await? {
+            return Err(AuthError::WrongPassword);
+        }
+        Ok(user)
+    }
+
     /// Changes the password and ends every sign-in of the account.
     #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn change_password(
@@ -226,20 +245,13 @@ impl Accounts {
         current: String,
         new: &str,
     ) -> Result<(), AuthError> {
-        let user = self
-            .store
-            .user_by_id(user_id)
-            .await?
-            .ok_or(AuthError::UnknownAccount)?;
-        let hash = user.password_hash.expose_secret().to_owned();
-        if !verify_password(current, Some(hash)).await? {
-            return Err(AuthError::WrongPassword);
-        }
+        let user = self.confirm_password(user_id, current).await?;
         let email = Email::parse(&user.email).map_err(|e| anyhow::anyhow!("stored email: {e}"))?;
         let password = Password::parse(new, &email)
             .map_err(|e| InvalidField::new("new_password", e.reason))?;
         let hash = hash_password(password.expose().to_owned()).await?;
         self.store.set_password_hash(user_id, &hash, now()).await?;
+        cache::invalidate(&*self.cache, &keys::user_profile(user_id)).await;
         tracing::info!(
             event = "password_changed",
             "password changed; sign-ins revoked"
@@ -254,19 +266,20 @@ impl Accounts {
             Err(StoreError::NotFound) => return Err(AuthError::UnknownAccount),
             other => other?,
         }
-        cache::invalidate(&*self.cache, &status_key(user_id)).await;
+        cache::invalidate(&*self.cache, &keys::user_status(user_id)).await;
+        cache::invalidate(&*self.cache, &keys::user_profile(user_id)).await;
         tracing::info!(%user_id, status = status.as_str(), "account status changed");
         Ok(())
     }
 
     /// Refuses requests of suspended or deleted accounts (cached briefly).
     pub async fn ensure_active(&self, user_id: Uuid) -> Result<(), AuthError> {
-        let key = status_key(user_id);
-        let status = match cache::get_json::<Option<UserStatus>>(&*self.cache, &key).await {
-            Some(status) => status,
-            None => {
+        let key = keys::user_status(user_id);
+        let status = match cache::lookup::<Option<UserStatus>>(&*self.cache, "status", &key).await {
+            Lookup::Hit(status) => status,
+            Lookup::Miss(ticket) => {
                 let status = self.store.user_by_id(user_id).await?.map(|u| u.status);
-                cache::set_json(&*self.cache, &key, &status, STATUS_CACHE_TTL).await;
+                cache::fill(&*self.cache, ticket, &status, STATUS_CACHE_TTL).await;
                 status
             }
         };
@@ -301,8 +314,4 @@ fn issue_refresh_token(issued_at: DateTime<Utc>) -> (String, IssuedToken) {
         expires_at: issued_at + REFRESH_TOKEN_TTL,
     };
     (token, issued)
-}
-
-fn status_key(user_id: Uuid) -> String {
-    format!("user:{user_id}:status")
 }

@@ -73,6 +73,20 @@ impl Cache for MemoryCache {
         Ok(())
     }
 
+    async fn set_if_absent(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Duration,
+    ) -> anyhow::Result<bool> {
+        let entry = self
+            .entries
+            .entry_by_ref(key)
+            .or_insert(Entry { value, ttl })
+            .await;
+        Ok(entry.is_fresh())
+    }
+
     async fn delete(&self, key: &str) -> anyhow::Result<()> {
         self.entries.invalidate(key).await;
         Ok(())

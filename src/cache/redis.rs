@@ -36,11 +36,29 @@ impl Cache for RedisCache {
 
     async fn set(&self, key: &str, value: Vec<u8>, ttl: Duration) -> anyhow::Result<()> {
         let mut redis = self.redis.clone();
-        let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
         redis
-            .pset_ex::<_, _, ()>(self.key(key), value, millis)
+            .pset_ex::<_, _, ()>(self.key(key), value, millis(ttl))
             .await
             .context("redis PSETEX")
+    }
+
+    async fn set_if_absent(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Duration,
+    ) -> anyhow::Result<bool> {
+        let mut redis = self.redis.clone();
+        let stored: Option<String> = redis::cmd("SET")
+            .arg(self.key(key))
+            .arg(value)
+            .arg("NX")
+            .arg("PX")
+            .arg(millis(ttl))
+            .query_async(&mut redis)
+            .await
+            .context("redis SET NX")?;
+        Ok(stored.is_some())
     }
 
     async fn delete(&self, key: &str) -> anyhow::Result<()> {
@@ -56,4 +74,9 @@ impl Cache for RedisCache {
             .context("redis PING")?;
         Ok(())
     }
+}
+
+/// A TTL in whole milliseconds, at least 1 (Redis refuses 0).
+fn millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
 }

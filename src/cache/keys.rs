@@ -1,0 +1,23 @@
+//! The cache's keys and lifetimes (seed 001, "Ephemeral Storage"), in one place.
+
+use std::time::Duration;
+
+use uuid::Uuid;
+
+/// A user's profile and preferences (`GET /api/v1/users/me`).
+pub const PROFILE_TTL: Duration = Duration::from_secs(15 * 60);
+/// An item of a library, without its playback URL (signed per read).
+pub const CONTENT_TTL: Duration = Duration::from_secs(60 * 60);
+
+pub fn user_profile(user_id: Uuid) -> String {
+    format!("user:{user_id}:profile")
+}
+
+/// Whether an account is active (read on every authenticated request).
+pub fn user_status(user_id: Uuid) -> String {
+    format!("user:{user_id}:status")
+}
+
+pub fn content_metadata(content_id: Uuid) -> String {
+    format!("ritual:{content_id}:metadata")
+}
