@@ -13,6 +13,12 @@ pub fn truncate_chars(text: &str, max: usize) -> String {
     cap_chars(text, max).trim_end().to_owned()
 }
 
+/// Text folded for case-insensitive matching and ordering (full Unicode lowercase, the
+/// same on every backend).
+pub fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,6 +133,11 @@ pub struct ContentView {
     /// `audio`: the provider, and whether a voice was available (`voice_available`).
     #[schema(value_type = Object)]
     pub metadata: Value,
+    /// The library folder it is filed in.
+    pub folder: Option<String>,
+    /// Plays so far (replay is free).
+    pub play_count: i64,
+    pub last_played_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -190,6 +195,9 @@ impl From<ContentItem> for ContentView {
             structure: item.structure,
             context: item.context,
             metadata: item.metadata,
+            folder: item.folder,
+            play_count: item.play_count,
+            last_played_at: item.last_played_at,
             created_at: item.created_at,
             updated_at: item.updated_at,
         }

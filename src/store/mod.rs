@@ -21,12 +21,13 @@ use crate::domain::{LedgerType, PageRequest, UserStatus};
 use crate::error::ApiError;
 
 pub use models::{
-    ContentItem, ContentStatus, ConversationRecord, CreditSummary, CrisisAlert, Finish,
-    GeneratedAudio, GeneratedText, GenerationIds, IssuedToken, Job, JobStage, LedgerEntry,
-    NewCrisisAlert, NewGeneration, NewLedgerEntry, NewUser, ProfileUpdate, Reservation, Rotation,
-    User,
+    Completion, ContentItem, ContentQuery, ContentSort, ContentStatus, ContentUpdate,
+    ConversationRecord, CreditSummary, CrisisAlert, Finish, GeneratedAudio, GeneratedText,
+    GenerationIds, IssuedToken, Job, JobStage, LedgerEntry, NewCrisisAlert, NewGeneration,
+    NewLedgerEntry, NewPractice, NewShare, NewUser, PracticeCompletion, PracticeEvent,
+    PracticeRecord, PracticeStarted, ProfileUpdate, Reservation, Rotation, Share, User,
 };
-pub use sql::{Backend, SqlStore};
+pub use sql::{Backend, NOT_READY, SqlStore};
 
 /// What can go wrong in a repository call.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +89,12 @@ pub trait UserStore {
     ) -> StoreResult<()>;
     /// Replaces the password hash and revokes every refresh token, atomically.
     async fn set_password_hash(&self, id: Uuid, hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// In one transaction: removes the account's content, practice, share links,
+    /// conversations, jobs, holds and sign-ins, and leaves an anonymous row (no email,
+    /// password, name or preferences) that the credit ledger and crisis alerts still
+    /// refer to. The account is then unknown to every other call. Returns the audio
+    /// object keys the content had, for the caller to remove.
+    async fn delete_account(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Vec<String>>;
 }
 
 /// Opaque refresh tokens, stored by hash and grouped in families (one per sign-in).
@@ -127,6 +134,8 @@ pub trait CreditStore {
         kind: Option<LedgerType>,
         page: PageRequest,
     ) -> StoreResult<(Vec<LedgerEntry>, u64)>;
+    /// Every row of the user's ledger, oldest first.
+    async fn ledger_of_user(&self, user_id: Uuid) -> StoreResult<Vec<LedgerEntry>>;
     /// Appends a row and moves the balance, in one transaction. Refused (`Conflict`)
     /// when the balance would go below zero.
     async fn append_ledger(&self, entry: NewLedgerEntry) -> StoreResult<LedgerEntry>;
@@ -224,10 +233,87 @@ pub trait ConversationStore {
     async fn crisis_alerts_of_user(&self, user_id: Uuid) -> StoreResult<Vec<CrisisAlert>>;
 }
 
+/// The library: listing, editing and deleting items; practice events; share links.
+///
+/// Every call names the owner; another user's item is `NotFound`. Writes on an item
+/// still being generated are `Conflict(NOT_READY)`.
+#[async_trait]
+pub trait LibraryStore {
+    /// One page of the user's items (deleted ones never), and how many match in all.
+    async fn list_content(
+        &self,
+        user_id: Uuid,
+        query: &ContentQuery,
+        page: PageRequest,
+    ) -> StoreResult<(Vec<ContentItem>, u64)>;
+    /// The user's folders and how many listed items each holds, by name.
+    async fn content_folders(&self, user_id: Uuid) -> StoreResult<Vec<(String, u64)>>;
+    /// Whether the item is the user's, deleted or not.
+    async fn owns_content(&self, id: Uuid, user_id: Uuid) -> StoreResult<bool>;
+    /// Every item of the user, deleted ones included, oldest first (for an export).
+    async fn content_of_user(&self, user_id: Uuid) -> StoreResult<Vec<ContentItem>>;
+    async fn update_content(
+        &self,
+        id: Uuid,
+        user_id: Uuid,
+        update: ContentUpdate,
+    ) -> StoreResult<ContentItem>;
+    /// Marks the item deleted and revokes its share link, in one transaction. Returns
+    /// its audio object key: the caller removes the object, then [`Self::forget_audio`].
+    async fn delete_content(
+        &self,
+        id: Uuid,
+        user_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<String>>;
+    /// Records that a deleted item's audio object is gone.
+    async fn forget_audio(&self, id: Uuid, key: &str) -> StoreResult<()>;
+    /// Deleted items whose audio object still has to be removed, oldest first.
+    async fn deleted_audio(&self, limit: i64) -> StoreResult<Vec<(Uuid, String)>>;
+    /// In one transaction: records a play of a ready item, adds one to its play count
+    /// and moves its `last_played_at` forward.
+    async fn start_practice(&self, new: NewPractice) -> StoreResult<PracticeStarted>;
+    /// Completes a play of this user and item, once: `NotFound` when the event is not
+    /// theirs or not of this item.
+    async fn complete_practice(&self, done: PracticeCompletion) -> StoreResult<Completion>;
+    /// One page of the user's practice events, newest first, optionally of one item.
+    async fn practice_history(
+        &self,
+        user_id: Uuid,
+        content_id: Option<Uuid>,
+        page: PageRequest,
+    ) -> StoreResult<(Vec<PracticeEvent>, u64)>;
+    /// Every practice event of the user, oldest first (for an export).
+    async fn practice_of_user(&self, user_id: Uuid) -> StoreResult<Vec<PracticeEvent>>;
+    /// The completed practices of the user, and how many plays there were in all.
+    async fn practice_records(&self, user_id: Uuid) -> StoreResult<(Vec<PracticeRecord>, u64)>;
+    async fn active_share(&self, content_id: Uuid, user_id: Uuid) -> StoreResult<Option<Share>>;
+    /// Creates the item's share link, or returns the one already active (`false`).
+    async fn create_share(&self, new: NewShare) -> StoreResult<(Share, bool)>;
+    /// Revokes the item's active link; false when it had none.
+    async fn revoke_share(
+        &self,
+        content_id: Uuid,
+        user_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// The ready, undeleted item an active link points at.
+    async fn shared_content(&self, token: &str) -> StoreResult<Option<(Share, ContentItem)>>;
+    async fn shares_of_user(&self, user_id: Uuid) -> StoreResult<Vec<Share>>;
+}
+
 /// Everything the application needs from its relational store.
 #[async_trait]
 pub trait Repository:
-    UserStore + TokenStore + CreditStore + GenerationStore + ConversationStore + Send + Sync + 'static
+    UserStore
+    + TokenStore
+    + CreditStore
+    + GenerationStore
+    + ConversationStore
+    + LibraryStore
+    + Send
+    + Sync
+    + 'static
 {
     fn kind(&self) -> StoreKind;
     /// Applies the backend's pending migrations (`migrations/postgres` or `migrations/sqlite`).

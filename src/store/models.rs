@@ -139,8 +139,8 @@ impl ContentStatus {
     }
 }
 
-/// A generated affirmation, guided meditation or ritual.
-#[derive(Debug, Clone)]
+/// A generated affirmation, guided meditation or ritual. (Serialisable for the cache.)
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ContentItem {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -166,10 +166,14 @@ pub struct ContentItem {
     /// `mp3` or `ogg`.
     pub audio_format: Option<String>,
     pub metadata: Value,
+    /// The library folder the owner filed it in.
+    pub folder: Option<String>,
     pub play_count: i64,
     pub last_played_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set when the owner deleted it (it is then gone from every route).
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 /// A confirmed generation: the hold, the item and its job, created together.
@@ -332,5 +336,130 @@ pub struct NewCrisisAlert {
     pub signals: Vec<String>,
     /// The message that raised it, shortened.
     pub context: String,
+    pub now: DateTime<Utc>,
+}
+
+/// The order of a library listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContentSort {
+    /// Newest first.
+    #[default]
+    Recent,
+    /// Most recently played first; never played last.
+    LastPlayed,
+    /// Most played first.
+    MostPlayed,
+    /// By title, A to Z.
+    Title,
+}
+
+/// Filters of a library listing; every one present must hold.
+#[derive(Debug, Clone, Default)]
+pub struct ContentQuery {
+    pub content_type: Option<ContentType>,
+    pub depth: Option<Depth>,
+    /// `None`: ready and generating items (failed ones only when asked for).
+    pub status: Option<ContentStatus>,
+    /// Items carrying every one of these tags.
+    pub tags: Vec<String>,
+    pub folder: Option<String>,
+    /// Words the title contains, case-insensitively.
+    pub title_contains: Option<String>,
+    pub sort: ContentSort,
+}
+
+/// Changes to an item's title, tags or folder; `None` keeps a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ContentUpdate {
+    pub title: Option<String>,
+    pub tags: Option<Vec<String>>,
+    /// `Some(None)` takes the item out of its folder.
+    pub folder: Option<Option<String>>,
+    pub now: DateTime<Utc>,
+}
+
+/// One play of an item, completed or not.
+#[derive(Debug, Clone)]
+pub struct PracticeEvent {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub content_id: Uuid,
+    pub content_type: ContentType,
+    /// The item's title when the event was read.
+    pub content_title: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Seconds practised, set on completion.
+    pub duration_seconds: Option<i64>,
+    /// The device and context the client reported.
+    pub metadata: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPractice {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub content_id: Uuid,
+    pub started_at: DateTime<Utc>,
+    pub metadata: Value,
+    pub now: DateTime<Utc>,
+}
+
+/// A play recorded, and the item's play count after it.
+#[derive(Debug, Clone)]
+pub struct PracticeStarted {
+    pub event: PracticeEvent,
+    pub play_count: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct PracticeCompletion {
+    pub event_id: Uuid,
+    pub user_id: Uuid,
+    pub content_id: Uuid,
+    pub completed_at: DateTime<Utc>,
+    /// Seconds practised; when absent, the time since the start, at most the item's length.
+    pub duration_seconds: Option<i64>,
+}
+
+/// The outcome of completing a practice.
+#[derive(Debug, Clone)]
+pub enum Completion {
+    Completed(PracticeEvent),
+    /// Completed before: the first completion stands, nothing changed.
+    AlreadyCompleted(PracticeEvent),
+    /// `completed_at` is earlier than the play's start.
+    BeforeStart {
+        started_at: DateTime<Utc>,
+    },
+}
+
+/// What the stats of a user are computed from.
+#[derive(Debug, Clone)]
+pub struct PracticeRecord {
+    pub content_type: ContentType,
+    pub completed_at: DateTime<Utc>,
+    pub duration_seconds: i64,
+}
+
+/// A share link of an item.
+#[derive(Debug, Clone)]
+pub struct Share {
+    pub id: Uuid,
+    pub content_id: Uuid,
+    pub user_id: Uuid,
+    /// The secret part of the link.
+    pub token: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewShare {
+    pub id: Uuid,
+    pub content_id: Uuid,
+    pub user_id: Uuid,
+    pub token: String,
     pub now: DateTime<Utc>,
 }

@@ -18,9 +18,14 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Backend for Postgres {
     const KIND: StoreKind = StoreKind::Postgres;
-    const LOCK_USER: &'static str = "SELECT preferences FROM users WHERE id = $1 FOR UPDATE";
+    const LOCK_USER: &'static str =
+        "SELECT preferences FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
     const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
     const BEGIN_WRITE: &'static str = "BEGIN";
+
+    fn tags_contain_all(param: &str) -> String {
+        format!("tags @> {param}")
+    }
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

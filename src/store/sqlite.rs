@@ -23,9 +23,17 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Backend for Sqlite {
     const KIND: StoreKind = StoreKind::Sqlite;
-    const LOCK_USER: &'static str = "SELECT preferences FROM users WHERE id = $1";
+    const LOCK_USER: &'static str =
+        "SELECT preferences FROM users WHERE id = $1 AND deleted_at IS NULL";
     const SKIP_LOCKED: &'static str = "";
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+
+    fn tags_contain_all(param: &str) -> String {
+        format!(
+            "NOT EXISTS (SELECT 1 FROM json_each({param}) AS wanted \
+             WHERE wanted.value NOT IN (SELECT value FROM json_each(content_items.tags)))"
+        )
+    }
 
     fn migrator() -> &'static Migrator {
         &MIGRATOR

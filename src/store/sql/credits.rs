@@ -117,6 +117,18 @@ impl_for_backends!(CreditStore {
         Ok((entries, u64::try_from(total).unwrap_or(0)))
     }
 
+    async fn ledger_of_user(&self, user_id: Uuid) -> StoreResult<Vec<LedgerEntry>> {
+        let rows: Vec<LedgerRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            ledger_columns!(),
+            " FROM credit_transactions WHERE user_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter().map(LedgerEntry::try_from).collect()
+    }
+
     #[tracing::instrument(skip_all, fields(user_id = %entry.user_id, kind = entry.kind.as_str(), amount = entry.amount))]
     async fn append_ledger(&self, entry: NewLedgerEntry) -> StoreResult<LedgerEntry> {
         let mut tx = self.begin_write().await?;
@@ -143,12 +155,11 @@ impl_for_backends!(LedgerWrites<DB> {
         entry: NewLedgerEntry,
     ) -> StoreResult<LedgerEntry> {
         let balance: Option<i64> = sqlx::query_scalar(
-            "UPDATE users SET credit_balance = credit_balance + $2, updated_at = $3 \
+            "UPDATE users SET credit_balance = credit_balance + $2 \
              WHERE id = $1 AND credit_balance + $2 >= 0 RETURNING credit_balance",
         )
         .bind(entry.user_id)
         .bind(entry.amount)
-        .bind(entry.now)
         .fetch_optional(&mut **tx)
         .await?;
         let Some(balance_after) = balance else {

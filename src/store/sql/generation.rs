@@ -12,16 +12,19 @@ use crate::store::{
     StoreError, StoreResult,
 };
 
+/// The columns of [`ContentRow`], for `concat!` into statements.
 macro_rules! content_columns {
     () => {
         "id, user_id, content_type, status, title, content_text, structure, context, tags, depth, \
          duration_seconds, version, parent_id, session_id, cost, voice_id, audio_url, \
-         audio_duration, audio_format, metadata, play_count, last_played_at, created_at, updated_at"
+         audio_duration, audio_format, metadata, folder, play_count, last_played_at, created_at, \
+         updated_at, deleted_at"
     };
 }
+pub(super) use content_columns;
 
 #[derive(sqlx::FromRow)]
-struct ContentRow {
+pub(super) struct ContentRow {
     id: Uuid,
     user_id: Uuid,
     content_type: String,
@@ -42,10 +45,12 @@ struct ContentRow {
     audio_duration: Option<i64>,
     audio_format: Option<String>,
     metadata: Json<Value>,
+    folder: Option<String>,
     play_count: i64,
     last_played_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    deleted_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<ContentRow> for ContentItem {
@@ -81,10 +86,12 @@ impl TryFrom<ContentRow> for ContentItem {
             audio_duration: row.audio_duration,
             audio_format: row.audio_format,
             metadata: row.metadata.0,
+            folder: row.folder,
             play_count: row.play_count,
             last_played_at: row.last_played_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            deleted_at: row.deleted_at,
         })
     }
 }
@@ -437,17 +444,18 @@ impl_for_backends!(GenerationStore {
         }
         sqlx::query(
             "UPDATE content_items SET title = $2, content_text = $3, structure = $4, tags = $5, \
-             depth = $6, duration_seconds = $7, updated_at = $8 \
+             depth = $6, duration_seconds = $7, updated_at = $8, title_folded = $9 \
              WHERE id = (SELECT content_item_id FROM generation_jobs WHERE id = $1)",
         )
         .bind(job_id)
-        .bind(text.title)
+        .bind(text.title.as_str())
         .bind(text.text)
         .bind(Json(text.structure))
         .bind(Json(json!(text.tags)))
         .bind(text.depth.as_str())
         .bind(text.duration_seconds)
         .bind(now)
+        .bind(crate::text::fold(&text.title))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

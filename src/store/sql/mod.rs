@@ -7,6 +7,7 @@
 mod conversations;
 mod credits;
 mod generation;
+mod library;
 mod tokens;
 mod users;
 
@@ -30,6 +31,9 @@ pub trait Backend: Database {
     /// Ends the subquery that picks free generation jobs: PostgreSQL locks them and
     /// skips rows other nodes are claiming.
     const SKIP_LOCKED: &'static str;
+    /// A condition: the row's `tags` (a JSON array) hold every string of the JSON array
+    /// bound as `param` (true for an empty one).
+    fn tags_contain_all(param: &str) -> String;
     fn migrator() -> &'static Migrator;
     fn rows_affected(result: &Self::QueryResult) -> u64;
 }
@@ -50,7 +54,8 @@ impl<DB: Backend> SqlStore<DB> {
     }
 }
 
-/// Takes the user's row lock ([`Backend::LOCK_USER`]); `NotFound` when there is no such user.
+/// Takes the user's row lock ([`Backend::LOCK_USER`]); `NotFound` when there is no such user
+/// (or the account was deleted).
 async fn lock_user<DB>(tx: &mut Transaction<'static, DB>, id: uuid::Uuid) -> StoreResult<()>
 where
     DB: Backend,
@@ -99,6 +104,7 @@ macro_rules! impl_for_backends {
     };
 }
 pub(crate) use impl_for_backends;
+pub use library::NOT_READY;
 
 impl_for_backends!(Repository {
     fn kind(&self) -> StoreKind {

@@ -114,7 +114,7 @@ impl_for_backends!(UserStore {
         let row: Option<UserRow> = sqlx::query_as(concat!(
             "SELECT ",
             user_columns!(),
-            " FROM users WHERE id = $1"
+            " FROM users WHERE id = $1 AND deleted_at IS NULL"
         ))
         .bind(id)
         .fetch_optional(&self.reader)
@@ -126,7 +126,7 @@ impl_for_backends!(UserStore {
         let row: Option<UserRow> = sqlx::query_as(concat!(
             "SELECT ",
             user_columns!(),
-            " FROM users WHERE email = $1"
+            " FROM users WHERE email = $1 AND deleted_at IS NULL"
         ))
         .bind(email)
         .fetch_optional(&self.reader)
@@ -211,5 +211,47 @@ impl_for_backends!(UserStore {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = %id))]
+    async fn delete_account(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Vec<String>> {
+        let mut tx = self.begin_write().await?;
+        lock_user(&mut tx, id).await?;
+        let audio: Vec<String> = sqlx::query_scalar(
+            "SELECT audio_url FROM content_items WHERE user_id = $1 AND audio_url IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        // Children before parents: events, links, jobs and holds name the items,
+        // conversations name their result.
+        for statement in [
+            "DELETE FROM practice_events WHERE user_id = $1",
+            "DELETE FROM content_shares WHERE user_id = $1",
+            "DELETE FROM generation_jobs WHERE user_id = $1",
+            "DELETE FROM credit_holds WHERE user_id = $1",
+            "DELETE FROM conversations WHERE user_id = $1",
+            "DELETE FROM content_items WHERE user_id = $1",
+            "DELETE FROM refresh_tokens WHERE user_id = $1",
+            // Kept for the review trail, without what the person wrote.
+            "UPDATE crisis_alerts SET context = NULL, session_id = NULL WHERE user_id = $1",
+            // The ledger stays whole (balances are sums of it), no longer naming content.
+            "UPDATE credit_transactions SET content_item_id = NULL WHERE user_id = $1",
+        ] {
+            sqlx::query(statement).bind(id).execute(&mut *tx).await?;
+        }
+        sqlx::query(
+            "UPDATE users SET email = $2, password_hash = '!', display_name = NULL, \
+             preferences = $3, status = 'suspended', deleted_at = $4, updated_at = $4 \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(format!("deleted-{}@deleted.invalid", id.simple()))
+        .bind(Json(serde_json::json!({})))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(audio)
     }
 });
