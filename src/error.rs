@@ -31,6 +31,8 @@ pub mod code {
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     pub const EMAIL_TAKEN: &str = "EMAIL_TAKEN";
     pub const CONFLICT: &str = "CONFLICT";
+    pub const CONTENT_NOT_READY: &str = "CONTENT_NOT_READY";
+    pub const AUDIO_NOT_AVAILABLE: &str = "AUDIO_NOT_AVAILABLE";
     pub const RANGE_NOT_SATISFIABLE: &str = "RANGE_NOT_SATISFIABLE";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const BAD_REQUEST: &str = "BAD_REQUEST";

@@ -16,6 +16,7 @@ pub mod domain;
 pub mod error;
 pub mod generation;
 pub mod http;
+pub mod library;
 pub mod providers;
 pub mod ratelimit;
 pub mod startup;

@@ -27,6 +27,7 @@ use crate::conversation::{Understanding, Voice};
 use crate::generation::ContentWriter;
 use crate::generation::narration::Narrator;
 use crate::http::{self, middleware};
+use crate::library::Library;
 use crate::providers::llm::Llm;
 use crate::providers::tts;
 use crate::ratelimit::{MemoryLimiter, RateLimiter, RedisLimiter};
@@ -131,11 +132,16 @@ impl Application {
         let addr = listener.local_addr()?;
         let metrics = metrics_handle();
         spawn_metrics_upkeep(metrics.clone());
+        let library = Library::new(store.clone(), cache.clone(), blobs.clone());
+        if config.run_jobs {
+            spawn_audio_purge(library.clone());
+        }
         let state = web::Data::new(AppState {
             config: Arc::new(config),
             store,
             cache,
             blobs,
+            library,
             accounts,
             limiter,
             metrics,
@@ -285,6 +291,23 @@ fn create_secret_file(path: &Path) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
     }
+}
+
+/// How often the audio of deleted items that could not be removed at once is retried.
+const AUDIO_PURGE_INTERVAL: Duration = Duration::from_secs(60);
+
+fn spawn_audio_purge(library: Library) {
+    actix_web::rt::spawn(async move {
+        let mut interval = actix_web::rt::time::interval(AUDIO_PURGE_INTERVAL);
+        loop {
+            interval.tick().await;
+            match library.purge_deleted_audio().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "removed the audio of deleted items"),
+                Err(e) => tracing::warn!(error = %e, "removing the audio of deleted items failed"),
+            }
+        }
+    });
 }
 
 fn spawn_metrics_upkeep(handle: metrics_exporter_prometheus::PrometheusHandle) {

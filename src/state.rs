@@ -9,6 +9,7 @@ use crate::auth::Accounts;
 use crate::blob::BlobStore;
 use crate::cache::Cache;
 use crate::config::Config;
+use crate::library::Library;
 use crate::ratelimit::RateLimiter;
 use crate::store::Repository;
 
@@ -19,6 +20,8 @@ pub struct AppState {
     /// Generated audio: a local folder or S3.
     pub blobs: Arc<dyn BlobStore>,
     pub accounts: Accounts,
+    /// Items, practice, share links, profiles, export and deletion.
+    pub library: Library,
     /// `None` when rate limiting is disabled (`WAQUP_RATE_LIMIT_PER_MINUTE=0`).
     pub limiter: Option<Arc<dyn RateLimiter>>,
     pub metrics: PrometheusHandle,

@@ -43,8 +43,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/users/me")
                         .route(web::get().to(users::get_me))
-                        .route(web::put().to(users::update_me)),
+                        .route(web::put().to(users::update_me))
+                        .route(web::delete().to(users::delete_me)),
                 )
+                .service(web::resource("/users/me/history").route(web::get().to(users::history)))
+                .service(web::resource("/users/me/stats").route(web::get().to(users::stats)))
+                .service(web::resource("/users/me/export").route(web::get().to(users::export_me)))
                 .service(
                     web::resource("/users/me/password")
                         .route(web::post().to(users::change_password)),
@@ -68,7 +72,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/conversation/state").route(web::get().to(conversation::state)),
                 )
-                .service(web::resource("/content/{id}").route(web::get().to(content::get_content)))
+                .service(web::resource("/content").route(web::get().to(content::list_content)))
+                .service(
+                    web::resource("/content/folders").route(web::get().to(content::list_folders)),
+                )
+                .service(
+                    web::resource("/content/{id}")
+                        .route(web::get().to(content::get_content))
+                        .route(web::patch().to(content::update_content))
+                        .route(web::delete().to(content::delete_content)),
+                )
+                .service(
+                    web::resource("/content/{id}/export")
+                        .route(web::get().to(content::export_content)),
+                )
+                .service(web::resource("/content/{id}/play").route(web::post().to(content::play)))
+                .service(
+                    web::resource("/content/{id}/complete")
+                        .route(web::post().to(content::complete)),
+                )
+                .service(
+                    web::resource("/content/{id}/share")
+                        .route(web::post().to(content::create_share))
+                        .route(web::get().to(content::get_share))
+                        .route(web::delete().to(content::revoke_share)),
+                )
+                .service(
+                    web::resource("/shared/{token}").route(web::get().to(content::shared_content)),
+                )
                 .service(web::resource("/voices").route(web::get().to(voices::list_voices))),
         )
         .service(

@@ -6,8 +6,9 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::AppState;
 
-/// One item of the caller's library, with a fresh playback URL for its audio. Another
-/// user's item answers 404.
+/// One item of the caller's library, with a fresh playback URL for its audio (the item
+/// is cached for an hour under `ritual:{id}:metadata`; the URL is signed per read).
+/// Another user's item answers 404.
 #[utoipa::path(
     get, path = "/api/v1/content/{id}", tag = "content",
     security(("bearer" = [])),
@@ -24,11 +25,11 @@ pub async fn get_content(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ContentView>, ApiError> {
-    let item = state
-        .store
-        .content_item(id.into_inner(), user.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("content item"))?;
-    let view = ContentView::signed(item, state.blobs.as_ref(), state.config.media_url_ttl).await;
-    Ok(web::Json(view))
+    let item = state.library.item(user.id, id.into_inner()).await?;
+    Ok(web::Json(signed(&state, item).await))
+}
+
+/// The view of an item with a playback URL signed for this answer.
+pub(super) async fn signed(state: &AppState, item: crate::store::ContentItem) -> ContentView {
+    ContentView::signed(item, state.blobs.as_ref(), state.config.media_url_ttl).await
 }

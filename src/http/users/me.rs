@@ -1,41 +1,15 @@
 use actix_web::web;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use crate::auth::AuthUser;
-use crate::domain::{DisplayName, Preferences, PreferencesPatch, Role};
+use crate::domain::{DisplayName, PreferencesPatch};
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::AppState;
-use crate::store::{ProfileUpdate, User};
+use crate::store::ProfileUpdate;
 use crate::time::now;
 
-/// The caller's profile.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UserProfile {
-    pub id: Uuid,
-    pub email: String,
-    pub role: Role,
-    pub display_name: Option<String>,
-    pub preferences: Preferences,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<User> for UserProfile {
-    fn from(user: User) -> Self {
-        UserProfile {
-            id: user.id,
-            email: user.email,
-            role: user.role,
-            display_name: user.display_name,
-            preferences: user.preferences,
-            created_at: user.created_at,
-            updated_at: user.updated_at,
-        }
-    }
-}
+pub use crate::library::UserProfile;
 
 /// A partial update: absent fields stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -48,7 +22,8 @@ pub struct UpdateMeRequest {
     pub preferences: Option<PreferencesPatch>,
 }
 
-/// The caller's profile and preferences.
+/// The caller's profile and preferences (cached for 15 minutes under
+/// `user:{id}:profile`, refreshed by every change).
 #[utoipa::path(
     get, path = "/api/v1/users/me", tag = "users",
     security(("bearer" = [])),
@@ -63,12 +38,7 @@ pub async fn get_me(
     state: web::Data<AppState>,
     auth: AuthUser,
 ) -> Result<web::Json<UserProfile>, ApiError> {
-    let user = state
-        .store
-        .user_by_id(auth.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("user"))?;
-    Ok(web::Json(user.into()))
+    Ok(web::Json(state.library.profile(auth.id).await?))
 }
 
 /// Updates the display name and preferences (voice, pace, tone, time zone).
@@ -116,5 +86,6 @@ pub async fn update_me(
             },
         )
         .await?;
+    state.library.profile_changed(auth.id).await;
     Ok(web::Json(user.into()))
 }
