@@ -77,6 +77,19 @@ async fn talk_to_summary(ws: &mut WsClient, content_type: &str) -> String {
     session_id
 }
 
+/// Talks an affirmation into existence over a socket (the user's one welcome credit
+/// pays for it) and waits for the finished conversation to be kept; the item's id.
+pub async fn talked_affirmation(app: &TestApp, user: &Tokens) -> String {
+    let mut ws = app.ws(&user.access).await;
+    let session_id = talk_to_summary(&mut ws, "affirmation").await;
+    ws.send(json!({ "type": "confirm", "session_id": session_id }))
+        .await;
+    let (_, complete) = ws.until("generation_complete").await;
+    let (_, done) = ws.until("response").await;
+    assert_eq!(done["state"], "Complete");
+    complete["content"]["id"].as_str().unwrap().to_owned()
+}
+
 async fn each_content_type_over_websocket_to_a_finished_item(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;

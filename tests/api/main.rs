@@ -3,6 +3,7 @@
 mod fake_llm;
 mod fake_tts;
 mod helpers;
+mod library_fixtures;
 mod llm;
 mod ws;
 
@@ -13,8 +14,10 @@ mod conversation;
 mod credits;
 mod errors;
 mod generation_store;
+mod library;
 mod media;
 mod operations;
+mod privacy;
 mod process;
 mod rate_limit;
 mod store;
