@@ -280,23 +280,20 @@ impl Library {
     /// password): rows in one transaction, then the audio objects, then the cache.
     /// Returns how many audio objects were removed.
     pub async fn delete_account(&self, user_id: Uuid) -> Result<usize, ApiError> {
-        let items = self.store.content_of_user(user_id).await?;
-        let audio = self.store.delete_account(user_id, now()).await?;
+        let items = self.store.delete_account(user_id, now()).await?;
         for key in [keys::user_status(user_id), keys::user_profile(user_id)] {
             cache::invalidate(&*self.cache, &key).await;
         }
-        for item in &items {
-            self.changed(item.id).await;
-        }
         let mut removed = 0;
-        for key in &audio {
-            let Ok(blob) = BlobKey::parse(key) else {
+        for (id, audio) in &items {
+            self.changed(*id).await;
+            let Some(blob) = audio.as_deref().and_then(|key| BlobKey::parse(key).ok()) else {
                 continue;
             };
             match self.blobs.delete(&blob).await {
                 Ok(()) => removed += 1,
                 Err(e) => {
-                    tracing::error!(error = %e, key, "removing a deleted account's audio failed")
+                    tracing::error!(error = %e, key = %blob, "removing a deleted account's audio failed")
                 }
             }
         }

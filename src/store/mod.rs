@@ -92,9 +92,13 @@ pub trait UserStore {
     /// In one transaction: removes the account's content, practice, share links,
     /// conversations, jobs, holds and sign-ins, and leaves an anonymous row (no email,
     /// password, name or preferences) that the credit ledger and crisis alerts still
-    /// refer to. The account is then unknown to every other call. Returns the audio
-    /// object keys the content had, for the caller to remove.
-    async fn delete_account(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Vec<String>>;
+    /// refer to. The account is then unknown to every other call. Returns the items it
+    /// had and their audio object keys, for the caller to remove and forget.
+    async fn delete_account(
+        &self,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<(Uuid, Option<String>)>>;
 }
 
 /// Opaque refresh tokens, stored by hash and grouped in families (one per sign-in).

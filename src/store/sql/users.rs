@@ -214,12 +214,15 @@ impl_for_backends!(UserStore {
     }
 
     #[tracing::instrument(skip_all, fields(user_id = %id))]
-    async fn delete_account(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Vec<String>> {
+    async fn delete_account(
+        &self,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<(Uuid, Option<String>)>> {
         let mut tx = self.begin_write().await?;
         lock_user(&mut tx, id).await?;
-        let audio: Vec<String> = sqlx::query_scalar(
-            "SELECT audio_url FROM content_items WHERE user_id = $1 AND audio_url IS NOT NULL",
-        )
+        let items: Vec<(Uuid, Option<String>)> =
+            sqlx::query_as("SELECT id, audio_url FROM content_items WHERE user_id = $1")
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
@@ -252,6 +255,6 @@ impl_for_backends!(UserStore {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(audio)
+        Ok(items)
     }
 });
