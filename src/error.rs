@@ -38,6 +38,15 @@ pub mod code {
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
     pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
+    pub const PACK_STATUS: &str = "PACK_STATUS";
+    pub const INVALID_PACK_ITEMS: &str = "INVALID_PACK_ITEMS";
+    pub const NOT_FOR_SALE: &str = "NOT_FOR_SALE";
+    pub const ALREADY_OWNED: &str = "ALREADY_OWNED";
+    pub const NOT_A_BUYER: &str = "NOT_A_BUYER";
+    pub const ALREADY_REVIEWED: &str = "ALREADY_REVIEWED";
+    pub const PAYMENT_PROVIDER_ERROR: &str = "PAYMENT_PROVIDER_ERROR";
+    pub const INVALID_SIGNATURE: &str = "INVALID_SIGNATURE";
+    pub const INVALID_EVENT: &str = "INVALID_EVENT";
 }
 
 /// The error envelope of every failed request.

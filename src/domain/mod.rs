@@ -4,6 +4,7 @@
 mod content;
 mod credits;
 mod email;
+mod market;
 mod pagination;
 mod password;
 mod preferences;
@@ -12,6 +13,7 @@ mod role;
 pub use content::{ContentType, Depth};
 pub use credits::{Credits, LedgerType};
 pub use email::Email;
+pub use market::{CreditPack, Interval, PackStatus, PriceType, amount_to_cents, cents_to_amount};
 pub use pagination::{PageParams, PageRequest, Pagination};
 pub use password::{MAX_PASSWORD_INPUT_BYTES, Password};
 pub use preferences::{DisplayName, Pace, PreferenceChanges, Preferences, PreferencesPatch, Tone};

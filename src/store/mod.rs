@@ -5,6 +5,7 @@
 //! starts) lives in [`postgres`] and [`sqlite`]. Every repository error is one of
 //! [`StoreError`]'s three arms and is mapped to HTTP in one place.
 
+mod market;
 mod models;
 mod postgres;
 mod sql;
@@ -20,6 +21,12 @@ use crate::config::{Config, StoreKind};
 use crate::domain::{LedgerType, PageRequest, UserStatus};
 use crate::error::ApiError;
 
+pub use market::{
+    AdminStore, AlertReview, AuditEntry, AuditQuery, Candidate, CatalogQuery, EventOutcome,
+    MarketStore, NewPack, NewPurchase, NewReview, Pack, PackStats, PackUpdate, PaymentEffect,
+    PaymentStore, Purchase, PurchaseKind, ReceivedEvent, Review, Reward, RewardTerms, UserQuery,
+    conflict,
+};
 pub use models::{
     Completion, ContentItem, ContentQuery, ContentSort, ContentStatus, ContentUpdate,
     ConversationRecord, CreditSummary, CrisisAlert, Finish, GeneratedAudio, GeneratedText,
@@ -315,6 +322,9 @@ pub trait Repository:
     + GenerationStore
     + ConversationStore
     + LibraryStore
+    + MarketStore
+    + PaymentStore
+    + AdminStore
     + Send
     + Sync
     + 'static

@@ -320,7 +320,11 @@ pub struct CrisisAlert {
     pub trigger_type: String,
     pub signals: Vec<String>,
     pub context: Option<String>,
+    /// `pending`, `reviewed`, `resolved` or `escalated`.
     pub status: String,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub resolution_notes: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

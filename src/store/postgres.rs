@@ -8,7 +8,7 @@ use sqlx::Postgres;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgQueryResult};
 
-use super::sql::{Backend, SqlStore};
+use super::sql::{Backend, PackSearch, SqlStore, search_words};
 use crate::config::{StoreKind, redact_url_password};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -23,8 +23,22 @@ impl Backend for Postgres {
     const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
     const BEGIN_WRITE: &'static str = "BEGIN";
 
-    fn tags_contain_all(param: &str) -> String {
-        format!("tags @> {param}")
+    fn tags_contain_all(column: &str, param: &str) -> String {
+        format!("{column} @> {param}")
+    }
+
+    fn pack_search(param: &str) -> PackSearch {
+        let query = format!("plainto_tsquery('english', {param})");
+        PackSearch {
+            join: String::new(),
+            condition: format!("p.search_vector @@ {query}"),
+            rank: format!("ts_rank(p.search_vector, {query})"),
+        }
+    }
+
+    fn search_text(words: &str) -> Option<String> {
+        let words = search_words(words);
+        (!words.is_empty()).then(|| words.join(" "))
     }
 
     fn migrator() -> &'static Migrator {

@@ -12,7 +12,7 @@ use sqlx::sqlite::{
     SqliteSynchronous,
 };
 
-use super::sql::{Backend, SqlStore};
+use super::sql::{Backend, PackSearch, SqlStore, search_words};
 use crate::config::StoreKind;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -28,11 +28,36 @@ impl Backend for Sqlite {
     const SKIP_LOCKED: &'static str = "";
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
 
-    fn tags_contain_all(param: &str) -> String {
+    fn tags_contain_all(column: &str, param: &str) -> String {
         format!(
             "NOT EXISTS (SELECT 1 FROM json_each({param}) AS wanted \
-             WHERE wanted.value NOT IN (SELECT value FROM json_each(content_items.tags)))"
+             WHERE wanted.value NOT IN (SELECT value FROM json_each({column})))"
         )
+    }
+
+    fn pack_search(param: &str) -> PackSearch {
+        PackSearch {
+            join: format!(
+                "JOIN (SELECT pack_id, rank FROM packs_fts WHERE packs_fts MATCH {param}) f \
+                 ON f.pack_id = p.id"
+            ),
+            condition: "1 = 1".into(),
+            // FTS5's rank is bm25, lower for better matches.
+            rank: "-f.rank".into(),
+        }
+    }
+
+    /// Each word quoted, so FTS5 reads it as a term and never as its query syntax; all
+    /// of them must match.
+    fn search_text(words: &str) -> Option<String> {
+        let words = search_words(words);
+        (!words.is_empty()).then(|| {
+            words
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
     }
 
     fn migrator() -> &'static Migrator {

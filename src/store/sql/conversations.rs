@@ -44,7 +44,7 @@ impl TryFrom<ConversationRow> for ConversationRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct AlertRow {
+pub(super) struct AlertRow {
     id: Uuid,
     user_id: Uuid,
     session_id: Option<Uuid>,
@@ -53,8 +53,20 @@ struct AlertRow {
     detected_signals: Json<Value>,
     context: Option<String>,
     status: String,
+    reviewed_by: Option<Uuid>,
+    reviewed_at: Option<DateTime<Utc>>,
+    resolution_notes: Option<String>,
     created_at: DateTime<Utc>,
 }
+
+/// The columns of [`AlertRow`], for `concat!` into statements.
+macro_rules! alert_columns {
+    () => {
+        "id, user_id, session_id, severity, trigger_type, detected_signals, context, status, \
+         reviewed_by, reviewed_at, resolution_notes, created_at"
+    };
+}
+pub(super) use alert_columns;
 
 impl TryFrom<AlertRow> for CrisisAlert {
     type Error = StoreError;
@@ -70,6 +82,9 @@ impl TryFrom<AlertRow> for CrisisAlert {
             trigger_type: row.trigger_type,
             context: row.context,
             status: row.status,
+            reviewed_by: row.reviewed_by,
+            reviewed_at: row.reviewed_at,
+            resolution_notes: row.resolution_notes,
             created_at: row.created_at,
         })
     }
@@ -136,11 +151,11 @@ impl_for_backends!(ConversationStore {
     }
 
     async fn crisis_alerts_of_user(&self, user_id: Uuid) -> StoreResult<Vec<CrisisAlert>> {
-        let rows: Vec<AlertRow> = sqlx::query_as(
-            "SELECT id, user_id, session_id, severity, trigger_type, detected_signals, context, \
-             status, created_at FROM crisis_alerts WHERE user_id = $1 \
-             ORDER BY created_at DESC, id DESC",
-        )
+        let rows: Vec<AlertRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            alert_columns!(),
+            " FROM crisis_alerts WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
+        ))
         .bind(user_id)
         .fetch_all(&self.reader)
         .await?;

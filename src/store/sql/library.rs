@@ -4,6 +4,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::generation::{ContentRow, content_columns};
+use super::market::{entitled, through_pack};
 use super::{Backend, impl_for_backends};
 use crate::domain::PageRequest;
 use crate::store::{
@@ -94,7 +95,7 @@ fn listing_filter<DB: Backend>() -> String {
          AND ($5 IS NULL OR folder = $5) \
          AND ($6 IS NULL OR title_folded LIKE $6 ESCAPE '\\') \
          AND {}",
-        DB::tags_contain_all("$7")
+        DB::tags_contain_all("content_items.tags", "$7")
     )
 }
 
@@ -338,16 +339,20 @@ impl_for_backends!(LibraryStore {
         let mut tx = self.begin_write().await?;
         // The count moves in the row itself: concurrent plays queue on its lock and
         // each adds one.
-        let played: Option<(i64, String, Option<String>)> = sqlx::query_as(
+        // The owner's item, or one of a pack the player holds.
+        let played: Option<(i64, String, Option<String>)> = sqlx::query_as(concat!(
             "UPDATE content_items SET play_count = play_count + 1, \
                last_played_at = CASE WHEN last_played_at IS NULL OR last_played_at < $3 \
                                 THEN $3 ELSE last_played_at END \
-             WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL AND status = 'ready' \
-             RETURNING play_count, content_type, title",
-        )
+             WHERE id = $1 AND deleted_at IS NULL AND status = 'ready' \
+               AND (user_id = $2 OR ",
+            through_pack!("content_items.id", "$2", "$4"),
+            ") RETURNING play_count, content_type, title"
+        ))
         .bind(new.content_id)
         .bind(new.user_id)
         .bind(new.started_at)
+        .bind(new.now)
         .fetch_optional(&mut *tx)
         .await?;
         let Some((play_count, content_type, title)) = played else {

@@ -4,10 +4,13 @@
 //! that let sqlx run the same statements on PostgreSQL and SQLite are stated once, in
 //! [`impl_for_backends!`]. Statements use `$N` placeholders, which both dialects accept.
 
+mod admin;
 mod conversations;
 mod credits;
 mod generation;
 mod library;
+mod market;
+mod payments;
 mod tokens;
 mod users;
 
@@ -31,12 +34,37 @@ pub trait Backend: Database {
     /// Ends the subquery that picks free generation jobs: PostgreSQL locks them and
     /// skips rows other nodes are claiming.
     const SKIP_LOCKED: &'static str;
-    /// A condition: the row's `tags` (a JSON array) hold every string of the JSON array
+    /// A condition: the JSON array in `column` holds every string of the JSON array
     /// bound as `param` (true for an empty one).
-    fn tags_contain_all(param: &str) -> String;
+    fn tags_contain_all(column: &str, param: &str) -> String;
+    /// Full-text search of packs (aliased `p`) for the text bound as `param`: a join to
+    /// add, a condition, and a rank (higher is better).
+    fn pack_search(param: &str) -> PackSearch;
+    /// The search text as the backend's query takes it; `None` when nothing searchable
+    /// is left (no word characters).
+    fn search_text(words: &str) -> Option<String>;
     fn migrator() -> &'static Migrator;
     fn rows_affected(result: &Self::QueryResult) -> u64;
 }
+
+/// The pieces of a full-text pack search ([`Backend::pack_search`]).
+pub struct PackSearch {
+    pub join: String,
+    pub condition: String,
+    pub rank: String,
+}
+
+/// The words of a search, split on anything that is not a letter or digit.
+pub(super) fn search_words(words: &str) -> Vec<&str> {
+    words
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(MAX_SEARCH_WORDS)
+        .collect()
+}
+
+/// Words of a search past this many are ignored.
+const MAX_SEARCH_WORDS: usize = 16;
 
 /// The repository over one sqlx pool (two for SQLite: many readers, one writer).
 pub struct SqlStore<DB: Database> {
@@ -95,6 +123,7 @@ macro_rules! impl_for_backends {
                 sqlx::Encode<'q, DB> + sqlx::Decode<'q, DB> + sqlx::Type<DB>,
             for<'q> Option<uuid::Uuid>: sqlx::Encode<'q, DB>,
             for<'q> Option<i64>: sqlx::Encode<'q, DB>,
+            for<'q> Option<chrono::DateTime<chrono::Utc>>: sqlx::Encode<'q, DB>,
             for<'q> Option<String>: sqlx::Encode<'q, DB>,
             for<'q> Option<&'q str>: sqlx::Encode<'q, DB>,
             for<'q> Option<sqlx::types::Json<serde_json::Value>>: sqlx::Encode<'q, DB>,

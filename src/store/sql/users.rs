@@ -16,6 +16,7 @@ macro_rules! user_columns {
          created_at, updated_at"
     };
 }
+pub(super) use user_columns;
 
 #[derive(sqlx::FromRow)]
 pub(super) struct UserRow {
@@ -229,6 +230,20 @@ impl_for_backends!(UserStore {
         // Children before parents: events, links, jobs and holds name the items,
         // conversations name their result.
         for statement in [
+            // Other people's plays of the account's items, and the items' places in packs.
+            "DELETE FROM practice_events WHERE content_item_id IN \
+               (SELECT id FROM content_items WHERE user_id = $1)",
+            "DELETE FROM pack_items WHERE content_item_id IN \
+               (SELECT id FROM content_items WHERE user_id = $1)",
+            // Its packs leave the catalog; buyers' purchases and rewards still name them.
+            "UPDATE packs SET status = 'archived' WHERE creator_id = $1",
+            "UPDATE packs SET \
+               rating_sum = rating_sum - (SELECT r.rating FROM pack_reviews r \
+                 WHERE r.pack_id = packs.id AND r.user_id = $1), \
+               review_count = review_count - 1 \
+             WHERE id IN (SELECT pack_id FROM pack_reviews WHERE user_id = $1)",
+            "DELETE FROM pack_reviews WHERE user_id = $1",
+            "DELETE FROM entitlements WHERE user_id = $1",
             "DELETE FROM practice_events WHERE user_id = $1",
             "DELETE FROM content_shares WHERE user_id = $1",
             "DELETE FROM generation_jobs WHERE user_id = $1",
