@@ -105,6 +105,34 @@ pub struct Config {
     pub audio_format: crate::audio::AudioFormat,
     /// A soft tone bed under every track.
     pub audio_bed: bool,
+    /// Payments: Stripe or the local sandbox, credit packs, creators' share.
+    pub payments: PaymentsConfig,
+}
+
+/// How payments are taken and what they buy.
+#[derive(Clone, Debug)]
+pub struct PaymentsConfig {
+    /// Stripe's keys; `None` runs the local sandbox provider.
+    pub stripe: Option<StripeConfig>,
+    /// The secret the sandbox signs its webhooks with (`WAQUP_STRIPE_WEBHOOK_SECRET`
+    /// when set without a Stripe key, else derived from the JWT secret).
+    pub sandbox_webhook_secret: Option<SecretString>,
+    /// How old a webhook's signed timestamp may be.
+    pub webhook_tolerance: std::time::Duration,
+    /// The creator's share of each sale, in percent.
+    pub creator_share_percent: i64,
+    /// Lowercase ISO code of the currency prices are in.
+    pub currency: String,
+    /// Credits and price (cents) of the starter, seeker and architect packs.
+    pub credit_packs: [(i64, i64); 3],
+}
+
+#[derive(Clone, Debug)]
+pub struct StripeConfig {
+    pub secret_key: SecretString,
+    pub webhook_secret: SecretString,
+    /// Where the API is (tests point it at a local server); `None` is Stripe's.
+    pub api_base: Option<String>,
 }
 
 /// Where audio objects go when they go to S3 (or an S3-compatible server).
@@ -409,6 +437,18 @@ struct Layer {
     tts_concurrency: Option<usize>,
     audio_format: Option<crate::audio::AudioFormat>,
     audio_bed: Option<bool>,
+    stripe_secret_key: Option<String>,
+    stripe_webhook_secret: Option<String>,
+    stripe_api_base: Option<String>,
+    webhook_tolerance_secs: Option<u64>,
+    creator_share_percent: Option<i64>,
+    currency: Option<String>,
+    credit_pack_starter_credits: Option<i64>,
+    credit_pack_starter_price_cents: Option<i64>,
+    credit_pack_seeker_credits: Option<i64>,
+    credit_pack_seeker_price_cents: Option<i64>,
+    credit_pack_architect_credits: Option<i64>,
+    credit_pack_architect_price_cents: Option<i64>,
 }
 
 impl Layer {
@@ -462,6 +502,30 @@ impl Layer {
             tts_concurrency: top.tts_concurrency.or(self.tts_concurrency),
             audio_format: top.audio_format.or(self.audio_format),
             audio_bed: top.audio_bed.or(self.audio_bed),
+            stripe_secret_key: top.stripe_secret_key.or(self.stripe_secret_key),
+            stripe_webhook_secret: top.stripe_webhook_secret.or(self.stripe_webhook_secret),
+            stripe_api_base: top.stripe_api_base.or(self.stripe_api_base),
+            webhook_tolerance_secs: top.webhook_tolerance_secs.or(self.webhook_tolerance_secs),
+            creator_share_percent: top.creator_share_percent.or(self.creator_share_percent),
+            currency: top.currency.or(self.currency),
+            credit_pack_starter_credits: top
+                .credit_pack_starter_credits
+                .or(self.credit_pack_starter_credits),
+            credit_pack_starter_price_cents: top
+                .credit_pack_starter_price_cents
+                .or(self.credit_pack_starter_price_cents),
+            credit_pack_seeker_credits: top
+                .credit_pack_seeker_credits
+                .or(self.credit_pack_seeker_credits),
+            credit_pack_seeker_price_cents: top
+                .credit_pack_seeker_price_cents
+                .or(self.credit_pack_seeker_price_cents),
+            credit_pack_architect_credits: top
+                .credit_pack_architect_credits
+                .or(self.credit_pack_architect_credits),
+            credit_pack_architect_price_cents: top
+                .credit_pack_architect_price_cents
+                .or(self.credit_pack_architect_price_cents),
         }
     }
 
@@ -523,6 +587,27 @@ impl Layer {
             tts_concurrency: parse_env(&get, "WAQUP_TTS_CONCURRENCY")?,
             audio_format: parse_env(&get, "WAQUP_AUDIO_FORMAT")?,
             audio_bed: parse_env(&get, "WAQUP_AUDIO_BED")?,
+            stripe_secret_key: get("WAQUP_STRIPE_SECRET_KEY"),
+            stripe_webhook_secret: get("WAQUP_STRIPE_WEBHOOK_SECRET"),
+            stripe_api_base: get("WAQUP_STRIPE_API_BASE"),
+            webhook_tolerance_secs: parse_env(&get, "WAQUP_WEBHOOK_TOLERANCE_SECS")?,
+            creator_share_percent: parse_env(&get, "WAQUP_CREATOR_SHARE_PERCENT")?,
+            currency: get("WAQUP_CURRENCY"),
+            credit_pack_starter_credits: parse_env(&get, "WAQUP_CREDIT_PACK_STARTER_CREDITS")?,
+            credit_pack_starter_price_cents: parse_env(
+                &get,
+                "WAQUP_CREDIT_PACK_STARTER_PRICE_CENTS",
+            )?,
+            credit_pack_seeker_credits: parse_env(&get, "WAQUP_CREDIT_PACK_SEEKER_CREDITS")?,
+            credit_pack_seeker_price_cents: parse_env(
+                &get,
+                "WAQUP_CREDIT_PACK_SEEKER_PRICE_CENTS",
+            )?,
+            credit_pack_architect_credits: parse_env(&get, "WAQUP_CREDIT_PACK_ARCHITECT_CREDITS")?,
+            credit_pack_architect_price_cents: parse_env(
+                &get,
+                "WAQUP_CREDIT_PACK_ARCHITECT_PRICE_CENTS",
+            )?,
         })
     }
 }
@@ -676,6 +761,7 @@ impl Config {
 
     fn finish(mut layer: Layer) -> Result<Config, ConfigError> {
         let tts = tts_config(&mut layer)?;
+        let payments = payments_config(&mut layer)?;
         let data_dir = layer.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
         let database_url = match layer.database_url {
             Some(url) => DatabaseUrl::parse(&url).map_err(|message| ConfigError::Invalid {
@@ -803,6 +889,7 @@ impl Config {
             });
         }
         Ok(Config {
+            payments,
             s3,
             media_url_ttl: std::time::Duration::from_secs(media_url_ttl_secs),
             public_url,
@@ -849,6 +936,104 @@ impl Config {
                 .unwrap_or(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
         })
     }
+}
+
+/// Default creators' share of a sale, in percent.
+pub const DEFAULT_CREATOR_SHARE_PERCENT: i64 = 70;
+/// Default age a webhook's signature may have (Stripe's libraries use five minutes).
+pub const DEFAULT_WEBHOOK_TOLERANCE_SECS: u64 = 300;
+/// Default credits and price in cents of the starter, seeker and architect packs.
+pub const DEFAULT_CREDIT_PACKS: [(i64, i64); 3] = [(3, 499), (10, 1499), (30, 3999)];
+
+fn payments_config(layer: &mut Layer) -> Result<PaymentsConfig, ConfigError> {
+    let secret_key = layer.stripe_secret_key.take();
+    let webhook_secret = layer.stripe_webhook_secret.take();
+    let api_base = layer
+        .stripe_api_base
+        .take()
+        .map(|url| http_url("WAQUP_STRIPE_API_BASE", &url))
+        .transpose()?;
+    let (stripe, sandbox_webhook_secret) = match (secret_key, webhook_secret) {
+        (Some(secret_key), Some(webhook_secret)) => (
+            Some(StripeConfig {
+                secret_key: secret_key.into(),
+                webhook_secret: webhook_secret.into(),
+                api_base,
+            }),
+            None,
+        ),
+        (Some(_), None) => {
+            return Err(ConfigError::Invalid {
+                key: "WAQUP_STRIPE_WEBHOOK_SECRET",
+                message: "is needed with WAQUP_STRIPE_SECRET_KEY (Stripe signs webhooks with it)"
+                    .into(),
+            });
+        }
+        (None, webhook_secret) => (None, webhook_secret.map(SecretString::from)),
+    };
+    let creator_share_percent = layer
+        .creator_share_percent
+        .unwrap_or(DEFAULT_CREATOR_SHARE_PERCENT);
+    if !(0..=100).contains(&creator_share_percent) {
+        return Err(ConfigError::Invalid {
+            key: "WAQUP_CREATOR_SHARE_PERCENT",
+            message: "must be between 0 and 100".into(),
+        });
+    }
+    let currency = layer
+        .currency
+        .take()
+        .unwrap_or_else(|| "usd".to_owned())
+        .to_ascii_lowercase();
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Err(ConfigError::Invalid {
+            key: "WAQUP_CURRENCY",
+            message: "must be a three-letter ISO currency code such as usd".into(),
+        });
+    }
+    let given = [
+        (
+            layer.credit_pack_starter_credits,
+            layer.credit_pack_starter_price_cents,
+            "WAQUP_CREDIT_PACK_STARTER",
+        ),
+        (
+            layer.credit_pack_seeker_credits,
+            layer.credit_pack_seeker_price_cents,
+            "WAQUP_CREDIT_PACK_SEEKER",
+        ),
+        (
+            layer.credit_pack_architect_credits,
+            layer.credit_pack_architect_price_cents,
+            "WAQUP_CREDIT_PACK_ARCHITECT",
+        ),
+    ];
+    let mut credit_packs = DEFAULT_CREDIT_PACKS;
+    for (i, (credits, price, key)) in given.into_iter().enumerate() {
+        let (default_credits, default_price) = DEFAULT_CREDIT_PACKS[i];
+        let credits = credits.unwrap_or(default_credits);
+        let price = price.unwrap_or(default_price);
+        if !(1..=100_000).contains(&credits) || !(50..=1_000_000).contains(&price) {
+            return Err(ConfigError::Invalid {
+                key,
+                message: "_CREDITS must be 1 to 100000 and _PRICE_CENTS 50 to 1000000".into(),
+            });
+        }
+        credit_packs[i] = (credits, price);
+    }
+    Ok(PaymentsConfig {
+        stripe,
+        sandbox_webhook_secret,
+        webhook_tolerance: std::time::Duration::from_secs(
+            layer
+                .webhook_tolerance_secs
+                .unwrap_or(DEFAULT_WEBHOOK_TOLERANCE_SECS)
+                .max(1),
+        ),
+        creator_share_percent,
+        currency,
+        credit_packs,
+    })
 }
 
 /// The TTS settings; the OpenAI speech API falls back to the LLM's URL and key when it
@@ -1101,6 +1286,48 @@ mod tests {
             ("WAQUP_AUDIO_FORMAT", "flac"),
         ] {
             let err = Config::from_sources(None, &env(&[(key, value)])).unwrap_err();
+            assert!(err.to_string().contains(key), "{err}");
+        }
+    }
+
+    #[test]
+    fn payments_settings() {
+        let config = Config::from_sources(None, &env(&[])).unwrap();
+        assert!(config.payments.stripe.is_none(), "the sandbox by default");
+        assert_eq!(config.payments.credit_packs, DEFAULT_CREDIT_PACKS);
+        assert_eq!(config.payments.creator_share_percent, 70);
+        let config = Config::from_sources(
+            None,
+            &env(&[
+                ("WAQUP_STRIPE_SECRET_KEY", "sk_test_1"),
+                ("WAQUP_STRIPE_WEBHOOK_SECRET", "whsec_1"),
+                ("WAQUP_STRIPE_API_BASE", "http://127.0.0.1:9/"),
+                ("WAQUP_CREDIT_PACK_SEEKER_CREDITS", "12"),
+                ("WAQUP_CURRENCY", "EUR"),
+            ]),
+        )
+        .unwrap();
+        let stripe = config.payments.stripe.as_ref().expect("stripe");
+        assert_eq!(stripe.api_base.as_deref(), Some("http://127.0.0.1:9"));
+        assert_eq!(config.payments.credit_packs[1], (12, 1499));
+        assert_eq!(config.payments.currency, "eur");
+        assert!(!format!("{config:?}").contains("sk_test_1"));
+        for (pairs, key) in [
+            (
+                &[("WAQUP_STRIPE_SECRET_KEY", "sk_test_1")][..],
+                "WAQUP_STRIPE_WEBHOOK_SECRET",
+            ),
+            (
+                &[("WAQUP_CREATOR_SHARE_PERCENT", "101")][..],
+                "WAQUP_CREATOR_SHARE_PERCENT",
+            ),
+            (&[("WAQUP_CURRENCY", "dollars")][..], "WAQUP_CURRENCY"),
+            (
+                &[("WAQUP_CREDIT_PACK_STARTER_CREDITS", "0")][..],
+                "WAQUP_CREDIT_PACK_STARTER",
+            ),
+        ] {
+            let err = Config::from_sources(None, &env(pairs)).unwrap_err();
             assert!(err.to_string().contains(key), "{err}");
         }
     }

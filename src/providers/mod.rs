@@ -2,4 +2,5 @@
 //! engine uses its offline counterpart.
 
 pub mod llm;
+pub mod payments;
 pub mod tts;
