@@ -6,6 +6,7 @@
 
 pub mod actors;
 pub mod audio;
+pub mod audit;
 pub mod auth;
 pub mod blob;
 pub mod cache;
@@ -17,6 +18,8 @@ pub mod error;
 pub mod generation;
 pub mod http;
 pub mod library;
+pub mod market;
+pub mod payments;
 pub mod providers;
 pub mod ratelimit;
 pub mod startup;

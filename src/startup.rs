@@ -17,6 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::actors::{Bus, Engine, EngineParts};
 use crate::audio::Bed;
+use crate::audit::Audit;
 use crate::auth::{Accounts, JwtKeys, MIN_SECRET_BYTES, warm_up_password_hashing};
 use crate::blob;
 use crate::cache::{
@@ -28,12 +29,25 @@ use crate::generation::ContentWriter;
 use crate::generation::narration::Narrator;
 use crate::http::{self, middleware};
 use crate::library::Library;
+use crate::market::Catalog;
+use crate::payments::Payments;
 use crate::providers::llm::Llm;
+use crate::providers::payments;
 use crate::providers::tts;
 use crate::ratelimit::{MemoryLimiter, RateLimiter, RedisLimiter};
 use crate::state::AppState;
 use crate::store;
 use crate::telemetry::metrics_handle;
+
+/// The sandbox's webhook secret when none is configured: derived from the JWT secret,
+/// so every node of a deployment signs and checks alike.
+fn sandbox_webhook_secret(jwt_secret: &[u8]) -> SecretString {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(jwt_secret)
+        .expect("HMAC takes keys of any length");
+    mac.update(b"waqup sandbox webhook secret");
+    format!("whsec_{}", hex::encode(mac.finalize().into_bytes())).into()
+}
 
 /// Name of the generated JWT secret in the data directory (SQLite only).
 const JWT_SECRET_FILE: &str = "jwt_secret";
@@ -132,7 +146,34 @@ impl Application {
         let addr = listener.local_addr()?;
         let metrics = metrics_handle();
         spawn_metrics_upkeep(metrics.clone());
-        let library = Library::new(store.clone(), cache.clone(), blobs.clone());
+        let catalog = Catalog::new(store.clone(), cache.clone());
+        let library = Library::new(store.clone(), cache.clone(), blobs.clone(), catalog.clone());
+        let audit = Audit::new(store.clone());
+        // The sandbox reaches this server on its own address (loopback for a wildcard
+        // bind); buyers reach it on the public URL when one is set.
+        let self_ip = match addr.ip() {
+            ip if ip.is_unspecified() => std::net::IpAddr::from([127, 0, 0, 1]),
+            ip => ip,
+        };
+        let self_base = format!("http://{}", SocketAddr::new(self_ip, addr.port()));
+        let public_base = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| self_base.clone());
+        let provider = payments::from_config(
+            &config.payments,
+            &public_base,
+            &self_base,
+            sandbox_webhook_secret(secret.expose_secret().as_bytes()),
+        )?;
+        tracing::info!(provider = provider.0.name(), "payments provider");
+        let payments = Payments::new(
+            store.clone(),
+            provider,
+            catalog.clone(),
+            audit.clone(),
+            config.payments.clone(),
+        );
         if config.run_jobs {
             spawn_audio_purge(library.clone());
         }
@@ -142,6 +183,9 @@ impl Application {
             cache,
             blobs,
             library,
+            catalog,
+            payments,
+            audit,
             accounts,
             limiter,
             metrics,

@@ -5,11 +5,14 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::actors::Engine;
+use crate::audit::Audit;
 use crate::auth::Accounts;
 use crate::blob::BlobStore;
 use crate::cache::Cache;
 use crate::config::Config;
 use crate::library::Library;
+use crate::market::Catalog;
+use crate::payments::Payments;
 use crate::ratelimit::RateLimiter;
 use crate::store::Repository;
 
@@ -22,6 +25,11 @@ pub struct AppState {
     pub accounts: Accounts,
     /// Items, practice, share links, profiles, export and deletion.
     pub library: Library,
+    /// Creators' packs, the catalog, reviews and recommendations.
+    pub catalog: Catalog,
+    /// Checkouts and the payment provider's webhook.
+    pub payments: Payments,
+    pub audit: Audit,
     /// `None` when rate limiting is disabled (`WAQUP_RATE_LIMIT_PER_MINUTE=0`).
     pub limiter: Option<Arc<dyn RateLimiter>>,
     pub metrics: PrometheusHandle,

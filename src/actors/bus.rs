@@ -52,6 +52,11 @@ pub enum BusMessage {
     CrisisAlert {
         alert: Value,
     },
+    /// The account was suspended or deleted: every node closes its sockets and stops its
+    /// conversations.
+    AccountBlocked {
+        user_id: Uuid,
+    },
 }
 
 #[derive(Clone)]

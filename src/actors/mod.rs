@@ -25,7 +25,7 @@ pub use bus::{Bus, BusMessage, GenerationEvent};
 pub use content_gen::ContentGenActor;
 pub use credits::{CreditActor, Reserve};
 pub use jobs::{JobRunner, RunJob};
-pub use registry::{AdminJoin, AdminLeave, Create, Open, Peek, SessionRegistry};
+pub use registry::{Create, Open, Peek, SessionRegistry, SocketJoin, SocketLeave};
 pub use session::{
     Attach, ClientCommand, Command, Detach, Outbound, SessionActor, SessionError, SessionView,
     SocketLink, TurnReply, View,
@@ -153,6 +153,16 @@ impl Engine {
         jobs.do_send(jobs::Begin { deps: deps.clone() });
         let registry = SessionRegistry::new(deps.clone()).start();
         Engine { registry, deps }
+    }
+
+    /// Closes every socket and stops every conversation of the account, on every node
+    /// (after a suspension or a deletion).
+    pub async fn block_account(&self, user_id: uuid::Uuid) {
+        self.deps
+            .parts
+            .bus
+            .publish(bus::BusMessage::AccountBlocked { user_id })
+            .await;
     }
 }
 

@@ -6,7 +6,10 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use super::protocol::ServerFrame;
-use super::session::{Core, Evicted, Generation, SessionActor, SessionError, SessionView, View};
+use super::session::{
+    Blocked, CLOSE_ACCOUNT_BLOCKED, Core, Evicted, Generation, SessionActor, SessionError,
+    SessionView, View,
+};
 use super::{BusMessage, Deps, Outbound};
 use crate::domain::{ContentType, UserStatus};
 use crate::state_machine::{Dialogue, Intent, Personal, Slots};
@@ -23,7 +26,9 @@ pub struct SessionRegistry {
     arriving: HashMap<Uuid, usize>,
     /// Sessions being rehydrated, with those waiting for it.
     restoring: HashMap<Uuid, Vec<oneshot::Sender<()>>>,
-    admins: HashMap<u64, mpsc::Sender<Outbound>>,
+    /// Every socket on this node: its user, whether an admin holds it (crisis alerts go
+    /// there), and its outbound channel.
+    sockets: HashMap<u64, (Uuid, bool, mpsc::Sender<Outbound>)>,
 }
 
 impl SessionRegistry {
@@ -34,7 +39,7 @@ impl SessionRegistry {
             per_user: HashMap::new(),
             arriving: HashMap::new(),
             restoring: HashMap::new(),
-            admins: HashMap::new(),
+            sockets: HashMap::new(),
         }
     }
 
@@ -344,33 +349,36 @@ impl Handler<Finished> for SessionRegistry {
     }
 }
 
-/// An admin's socket, to receive crisis alerts.
+/// A socket opened on this node (admins' sockets also receive crisis alerts).
 #[derive(Message)]
 #[rtype(result = "()")]
-pub struct AdminJoin {
+pub struct SocketJoin {
     pub socket_id: u64,
+    pub user_id: Uuid,
+    pub admin: bool,
     pub tx: mpsc::Sender<Outbound>,
 }
 
 #[derive(Message)]
 #[rtype(result = "()")]
-pub struct AdminLeave {
+pub struct SocketLeave {
     pub socket_id: u64,
 }
 
-impl Handler<AdminJoin> for SessionRegistry {
+impl Handler<SocketJoin> for SessionRegistry {
     type Result = ();
 
-    fn handle(&mut self, msg: AdminJoin, _: &mut Context<Self>) {
-        self.admins.insert(msg.socket_id, msg.tx);
+    fn handle(&mut self, msg: SocketJoin, _: &mut Context<Self>) {
+        self.sockets
+            .insert(msg.socket_id, (msg.user_id, msg.admin, msg.tx));
     }
 }
 
-impl Handler<AdminLeave> for SessionRegistry {
+impl Handler<SocketLeave> for SessionRegistry {
     type Result = ();
 
-    fn handle(&mut self, msg: AdminLeave, _: &mut Context<Self>) {
-        self.admins.remove(&msg.socket_id);
+    fn handle(&mut self, msg: SocketLeave, _: &mut Context<Self>) {
+        self.sockets.remove(&msg.socket_id);
     }
 }
 
@@ -402,14 +410,30 @@ impl Handler<FromBus> for SessionRegistry {
             }
             BusMessage::CrisisAlert { alert } => {
                 // A full buffer keeps the admin (the socket is slow, not gone).
-                self.admins.retain(|_, tx| {
-                    !matches!(
-                        tx.try_send(Outbound::Frame(ServerFrame::CrisisAlert {
-                            alert: alert.clone(),
-                        })),
-                        Err(mpsc::error::TrySendError::Closed(_))
-                    )
+                self.sockets.retain(|_, (_, admin, tx)| {
+                    !*admin
+                        || !matches!(
+                            tx.try_send(Outbound::Frame(ServerFrame::CrisisAlert {
+                                alert: alert.clone(),
+                            })),
+                            Err(mpsc::error::TrySendError::Closed(_))
+                        )
                 });
+            }
+            BusMessage::AccountBlocked { user_id } => {
+                for (owner, _, tx) in self.sockets.values() {
+                    if *owner == user_id {
+                        let _ = tx.try_send(Outbound::Shut {
+                            code: CLOSE_ACCOUNT_BLOCKED,
+                            reason: "the account is suspended or deleted",
+                        });
+                    }
+                }
+                for (owner, addr) in self.sessions.values() {
+                    if *owner == user_id {
+                        addr.do_send(Blocked);
+                    }
+                }
             }
         }
     }

@@ -266,28 +266,39 @@ impl Accounts {
             Err(StoreError::NotFound) => return Err(AuthError::UnknownAccount),
             other => other?,
         }
-        cache::invalidate(&*self.cache, &keys::user_status(user_id)).await;
-        cache::invalidate(&*self.cache, &keys::user_profile(user_id)).await;
+        self.standing_changed(user_id).await;
         tracing::info!(%user_id, status = status.as_str(), "account status changed");
         Ok(())
     }
 
-    /// Refuses requests of suspended or deleted accounts (cached briefly).
-    pub async fn ensure_active(&self, user_id: Uuid) -> Result<(), AuthError> {
+    /// Refuses requests of suspended or deleted accounts and answers the account's
+    /// current role (both cached briefly; status and role changes fence the key).
+    pub async fn ensure_active(&self, user_id: Uuid) -> Result<Role, AuthError> {
         let key = keys::user_status(user_id);
-        let status = match cache::lookup::<Option<UserStatus>>(&*self.cache, "status", &key).await {
-            Lookup::Hit(status) => status,
-            Lookup::Miss(ticket) => {
-                let status = self.store.user_by_id(user_id).await?.map(|u| u.status);
-                cache::fill(&*self.cache, ticket, &status, STATUS_CACHE_TTL).await;
-                status
-            }
-        };
-        match status {
-            Some(UserStatus::Active) => Ok(()),
-            Some(UserStatus::Suspended) => Err(AuthError::Suspended),
+        let standing =
+            match cache::lookup::<Option<(UserStatus, Role)>>(&*self.cache, "status", &key).await {
+                Lookup::Hit(standing) => standing,
+                Lookup::Miss(ticket) => {
+                    let standing = self
+                        .store
+                        .user_by_id(user_id)
+                        .await?
+                        .map(|u| (u.status, u.role));
+                    cache::fill(&*self.cache, ticket, &standing, STATUS_CACHE_TTL).await;
+                    standing
+                }
+            };
+        match standing {
+            Some((UserStatus::Active, role)) => Ok(role),
+            Some((UserStatus::Suspended, _)) => Err(AuthError::Suspended),
             None => Err(AuthError::UnknownAccount),
         }
+    }
+
+    /// Forgets the cached standing (status and role) of an account after a change.
+    pub async fn standing_changed(&self, user_id: Uuid) {
+        cache::invalidate(&*self.cache, &keys::user_status(user_id)).await;
+        cache::invalidate(&*self.cache, &keys::user_profile(user_id)).await;
     }
 
     async fn start_session(&self, user: User) -> Result<Session, AuthError> {

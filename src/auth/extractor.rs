@@ -100,42 +100,65 @@ impl FromRequest for AuthUser {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-            return Box::pin(async {
-                Err(ApiError::unexpected(anyhow::anyhow!("AppState missing")))
-            });
-        };
-        let check = TokenCheck::of(req, state.accounts.jwt());
+        let caller = authenticate(req);
         Box::pin(async move {
-            let claims = match check {
-                TokenCheck::Valid(claims) => claims,
-                TokenCheck::Missing => {
-                    return Err(ApiError::unauthorized(
-                        code::UNAUTHORIZED,
-                        "sign in first: send Authorization: Bearer <access token>",
-                    ));
-                }
-                TokenCheck::Invalid(TokenError::Expired) => {
-                    return Err(ApiError::unauthorized(
-                        code::TOKEN_EXPIRED,
-                        "the access token has expired; refresh it",
-                    ));
-                }
-                TokenCheck::Invalid(TokenError::Invalid) => {
-                    return Err(ApiError::unauthorized(
-                        code::INVALID_TOKEN,
-                        "the access token is not valid",
-                    ));
-                }
-            };
-            state.accounts.ensure_active(claims.sub).await?;
-            tracing::Span::current().record("user_id", tracing::field::display(claims.sub));
-            Ok(AuthUser {
-                id: claims.sub,
-                role: claims.role,
+            caller.await?.ok_or_else(|| {
+                ApiError::unauthorized(
+                    code::UNAUTHORIZED,
+                    "sign in first: send Authorization: Bearer <access token>",
+                )
             })
         })
     }
+}
+
+/// The caller when a token is sent, `None` when none is (public routes that show more
+/// to signed-in people). A token that is sent but not valid still answers 401.
+#[derive(Debug, Clone, Copy)]
+pub struct MaybeUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let caller = authenticate(req);
+        Box::pin(async move { caller.await.map(MaybeUser) })
+    }
+}
+
+/// Checks the request's token and that its account is active (401 for a bad token,
+/// 403 for a suspended account); `None` when no token is sent. The role comes from the
+/// store (cached briefly), so a role change applies without a new token.
+fn authenticate(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Option<AuthUser>, ApiError>> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Box::pin(async { Err(ApiError::unexpected(anyhow::anyhow!("AppState missing"))) });
+    };
+    let check = TokenCheck::of(req, state.accounts.jwt());
+    Box::pin(async move {
+        let claims = match check {
+            TokenCheck::Valid(claims) => claims,
+            TokenCheck::Missing => return Ok(None),
+            TokenCheck::Invalid(TokenError::Expired) => {
+                return Err(ApiError::unauthorized(
+                    code::TOKEN_EXPIRED,
+                    "the access token has expired; refresh it",
+                ));
+            }
+            TokenCheck::Invalid(TokenError::Invalid) => {
+                return Err(ApiError::unauthorized(
+                    code::INVALID_TOKEN,
+                    "the access token is not valid",
+                ));
+            }
+        };
+        let role = state.accounts.ensure_active(claims.sub).await?;
+        tracing::Span::current().record("user_id", tracing::field::display(claims.sub));
+        Ok(Some(AuthUser {
+            id: claims.sub,
+            role,
+        }))
+    })
 }
 
 #[cfg(test)]

@@ -1,14 +1,19 @@
 //! HTTP routes, one module per area. [`routes`] is the whole URL map.
 
+pub mod admin;
 pub mod auth;
+pub mod catalog;
 pub mod content;
 pub mod conversation;
+pub mod creators;
 pub mod credits;
 mod extract;
 pub mod health;
 pub mod media;
 pub mod middleware;
 pub mod openapi;
+pub mod payments;
+pub mod sandbox;
 pub mod users;
 pub mod voices;
 
@@ -100,12 +105,103 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/shared/{token}").route(web::get().to(content::shared_content)),
                 )
-                .service(web::resource("/voices").route(web::get().to(voices::list_voices))),
+                .service(web::resource("/voices").route(web::get().to(voices::list_voices)))
+                .service(
+                    web::resource("/credits/purchase")
+                        .route(web::post().to(payments::purchase_credits)),
+                )
+                .service(
+                    web::resource("/credits/packs").route(web::get().to(payments::credit_packs)),
+                )
+                .service(
+                    web::resource("/payments/checkout").route(web::post().to(payments::checkout)),
+                )
+                .service(
+                    web::resource("/payments/webhook").route(web::post().to(payments::webhook)),
+                )
+                .service(
+                    web::resource("/payments/purchases").route(web::get().to(payments::purchases)),
+                )
+                .service(web::resource("/catalog/packs").route(web::get().to(catalog::list_packs)))
+                .service(
+                    web::resource("/catalog/packs/{id}").route(web::get().to(catalog::get_pack)),
+                )
+                .service(
+                    web::resource("/catalog/packs/{id}/reviews")
+                        .route(web::get().to(catalog::list_reviews))
+                        .route(web::post().to(catalog::create_review)),
+                )
+                .service(
+                    web::resource("/catalog/recommendations")
+                        .route(web::get().to(catalog::recommendations)),
+                )
+                .service(
+                    web::resource("/creators/me").route(web::post().to(creators::become_creator)),
+                )
+                .service(
+                    web::resource("/creators/me/packs")
+                        .route(web::get().to(creators::list_packs))
+                        .route(web::post().to(creators::create_pack)),
+                )
+                .service(
+                    web::resource("/creators/me/packs/{id}")
+                        .route(web::patch().to(creators::update_pack)),
+                )
+                .service(
+                    web::resource("/creators/me/packs/{id}/publish")
+                        .route(web::post().to(creators::publish_pack)),
+                )
+                .service(
+                    web::resource("/creators/me/packs/{id}/archive")
+                        .route(web::post().to(creators::archive_pack)),
+                )
+                .service(
+                    web::resource("/creators/me/analytics")
+                        .route(web::get().to(creators::analytics)),
+                )
+                .service(
+                    web::resource("/creators/me/earnings").route(web::get().to(creators::earnings)),
+                )
+                .service(web::resource("/admin/users").route(web::get().to(admin::list_users)))
+                .service(web::resource("/admin/users/{id}").route(web::patch().to(admin::set_role)))
+                .service(
+                    web::resource("/admin/users/{id}/suspend")
+                        .route(web::post().to(admin::suspend_user)),
+                )
+                .service(
+                    web::resource("/admin/users/{id}/restore")
+                        .route(web::post().to(admin::restore_user)),
+                )
+                .service(
+                    web::resource("/admin/crisis-alerts").route(web::get().to(admin::list_alerts)),
+                )
+                .service(
+                    web::resource("/admin/crisis-alerts/{id}")
+                        .route(web::patch().to(admin::review_alert)),
+                )
+                .service(web::resource("/admin/audit-log").route(web::get().to(admin::audit_log)))
+                .service(
+                    web::resource("/admin/packs/{id}/archive")
+                        .route(web::post().to(admin::archive_pack)),
+                ),
+        )
+        .service(
+            web::resource("/sandbox/checkout/{session_id}")
+                .route(web::get().to(sandbox::checkout_page))
+                .route(web::post().to(sandbox::finish_checkout)),
         )
         .service(
             web::resource("/ws/conversation")
                 .route(web::get().to(conversation::ws::conversation_socket)),
         );
+}
+
+/// The caller's address for the audit log (the forwarded one behind a trusted proxy).
+pub fn client_ip(req: &actix_web::HttpRequest, state: &crate::state::AppState) -> Option<String> {
+    Some(middleware::rate_limit::client_ip(
+        req,
+        state.config.trust_forwarded_for,
+    ))
 }
 
 /// Unknown routes.

@@ -4,7 +4,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{auth, content, conversation, credits, health, media, users, voices};
+use super::{
+    admin, auth, catalog, content, conversation, creators, credits, health, media, payments, users,
+    voices,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -48,6 +51,32 @@ use super::{auth, content, conversation, credits, health, media, users, voices};
         content::shared_content,
         voices::list_voices,
         media::media,
+        catalog::list_packs,
+        catalog::get_pack,
+        catalog::list_reviews,
+        catalog::create_review,
+        catalog::recommendations,
+        creators::become_creator,
+        creators::list_packs,
+        creators::create_pack,
+        creators::update_pack,
+        creators::publish_pack,
+        creators::archive_pack,
+        creators::analytics,
+        creators::earnings,
+        payments::checkout,
+        payments::webhook,
+        payments::purchases,
+        payments::purchase_credits,
+        payments::credit_packs,
+        admin::list_users,
+        admin::set_role,
+        admin::suspend_user,
+        admin::restore_user,
+        admin::list_alerts,
+        admin::review_alert,
+        admin::audit_log,
+        admin::archive_pack,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -58,6 +87,10 @@ use super::{auth, content, conversation, credits, health, media, users, voices};
         (name = "content", description = "The library: generated affirmations, guided meditations and rituals"),
         (name = "practice", description = "Plays, completions, history and streaks"),
         (name = "sharing", description = "Share links of items"),
+        (name = "catalog", description = "Published packs: search, details, reviews, recommendations"),
+        (name = "creators", description = "Becoming a creator; packs, analytics and earnings"),
+        (name = "payments", description = "Checkout, the provider's webhook, purchases"),
+        (name = "admin", description = "Accounts, crisis alerts and the audit log (role admin)"),
         (name = "operations", description = "Health, readiness, metrics"),
     )
 )]

@@ -33,6 +33,8 @@ pub struct Library {
     store: Arc<dyn Repository>,
     cache: Arc<dyn Cache>,
     blobs: Arc<dyn BlobStore>,
+    /// Items of packs the user holds are theirs to open and play.
+    catalog: crate::market::Catalog,
 }
 
 /// The error of a write on an item that is still being generated.
@@ -59,11 +61,24 @@ impl Library {
         store: Arc<dyn Repository>,
         cache: Arc<dyn Cache>,
         blobs: Arc<dyn BlobStore>,
+        catalog: crate::market::Catalog,
     ) -> Self {
         Self {
             store,
             cache,
             blobs,
+            catalog,
+        }
+    }
+
+    /// An item the user may open: their own ([`Library::item`]), or a ready item of a
+    /// pack they hold.
+    pub async fn viewable(&self, user_id: Uuid, id: Uuid) -> Result<ContentItem, ApiError> {
+        match self.item(user_id, id).await {
+            Err(e) if e.code() == crate::error::code::NOT_FOUND => {
+                self.catalog.item_through_pack(user_id, id).await?.ok_or(e)
+            }
+            other => other,
         }
     }
 
@@ -155,7 +170,8 @@ impl Library {
         Ok(removed)
     }
 
-    /// Records a play (free and unlimited) of a ready item.
+    /// Records a play (free and unlimited) of a ready item of the user's own or of a
+    /// pack they hold.
     pub async fn play(
         &self,
         user_id: Uuid,

@@ -37,6 +37,8 @@ const MAX_REPLY_DURATION: Duration = Duration::from_secs(120);
 /// WebSocket close code sent to a socket replaced by a newer one, or whose session
 /// moved to another node.
 pub const CLOSE_SUPERSEDED: u16 = 4001;
+/// Close code when the account was suspended or deleted.
+pub const CLOSE_ACCOUNT_BLOCKED: u16 = 4003;
 
 /// What the actor sends to its socket.
 #[derive(Debug)]
@@ -45,6 +47,11 @@ pub enum Outbound {
     /// Close the socket, if it still serves `session_id` (it may have moved on).
     Close {
         session_id: Uuid,
+        code: u16,
+        reason: &'static str,
+    },
+    /// Close the socket whatever it serves (the account was blocked).
+    Shut {
         code: u16,
         reason: &'static str,
     },
@@ -225,6 +232,12 @@ pub(crate) struct Generation(pub GenerationEvent);
 pub(crate) struct Evicted {
     pub version: u64,
 }
+
+/// The account was suspended or deleted: the actor stops (its sockets are closed by the
+/// registry).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub(crate) struct Blocked;
 
 /// After rehydration: learn how a generation ended while nobody held the session.
 #[derive(Message)]
@@ -722,6 +735,16 @@ impl Handler<View> for SessionActor {
             return Err(SessionError::NotFound);
         }
         Ok(SessionView::of(core))
+    }
+}
+
+impl Handler<Blocked> for SessionActor {
+    type Result = ();
+
+    fn handle(&mut self, _: Blocked, ctx: &mut Context<Self>) {
+        tracing::info!(session_id = %self.session_id, "account blocked; session stopped");
+        self.socket = None;
+        ctx.stop();
     }
 }
 

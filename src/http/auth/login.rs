@@ -3,6 +3,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::AuthResponse;
+use crate::audit::{Actor, action};
+use crate::auth::AuthError;
 use crate::domain::MAX_PASSWORD_INPUT_BYTES;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::AppState;
@@ -30,12 +32,34 @@ pub struct LoginRequest {
 #[tracing::instrument(skip_all)]
 pub async fn login(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> Result<web::Json<AuthResponse>, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     if password.len() > MAX_PASSWORD_INPUT_BYTES {
         return Err(ApiError::validation("password", "is too long"));
     }
-    let session = state.accounts.log_in(&email, password).await?;
-    Ok(web::Json(session.into()))
+    match state.accounts.log_in(&email, password).await {
+        Ok(session) => Ok(web::Json(session.into())),
+        Err(e @ (AuthError::InvalidCredentials | AuthError::Suspended)) => {
+            let ip = crate::http::client_ip(&req, &state);
+            state
+                .audit
+                .record(
+                    Actor {
+                        ip,
+                        ..Actor::default()
+                    },
+                    action::LOGIN_FAILED,
+                    None,
+                    serde_json::json!({
+                        "email": crate::text::truncate_chars(email.trim(), 254),
+                        "reason": e.to_string(),
+                    }),
+                )
+                .await;
+            Err(e.into())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -45,6 +45,28 @@ pub fn parse_tag(raw: &str, field: &'static str) -> Result<String, InvalidField>
     }
 }
 
+/// Most tags one listing may require.
+const MAX_FILTER_TAGS: usize = 10;
+
+/// A `tags=a,b` filter: each checked and lowercased, at most ten.
+pub fn tag_filter(raw: Option<&str>) -> Result<Vec<String>, InvalidField> {
+    let tags = match raw {
+        None => Vec::new(),
+        Some(raw) => raw
+            .split(',')
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| parse_tag(t, "tags"))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    if tags.len() > MAX_FILTER_TAGS {
+        return Err(InvalidField::new(
+            "tags",
+            format!("at most {MAX_FILTER_TAGS} tags"),
+        ));
+    }
+    Ok(tags)
+}
+
 /// Tags as stored: checked, lowercased, without repeats, at most 20.
 pub fn parse_tags(raw: &[String]) -> Result<Vec<String>, InvalidField> {
     if raw.len() > MAX_TAGS {

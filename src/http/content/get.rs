@@ -6,7 +6,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope};
 use crate::state::AppState;
 
-/// One item of the caller's library, with a fresh playback URL for its audio (the item
+/// One item of the caller's library (or of a pack they hold), with a fresh playback URL for its audio (the item
 /// is cached for an hour under `ritual:{id}:metadata`; the URL is signed per read).
 /// Another user's item answers 404.
 #[utoipa::path(
@@ -25,7 +25,7 @@ pub async fn get_content(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ContentView>, ApiError> {
-    let item = state.library.item(user.id, id.into_inner()).await?;
+    let item = state.library.viewable(user.id, id.into_inner()).await?;
     Ok(web::Json(signed(&state, item).await))
 }
 

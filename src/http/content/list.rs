@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::fields::{parse_folder, parse_tag};
+use super::fields::{parse_folder, tag_filter};
 use crate::auth::AuthUser;
 use crate::domain::{ContentType, Depth, InvalidField, PageParams, Pagination};
 use crate::error::{ApiError, ErrorEnvelope};
@@ -13,8 +13,6 @@ use crate::store::{ContentItem, ContentQuery, ContentSort, ContentStatus};
 
 /// Longest title search accepted.
 const MAX_SEARCH_CHARS: usize = 100;
-/// Most tags one listing may require.
-const MAX_FILTER_TAGS: usize = 10;
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -48,20 +46,7 @@ pub struct ContentListQuery {
 
 impl ContentListQuery {
     fn parse(&self) -> Result<ContentQuery, InvalidField> {
-        let tags = match self.tags.as_deref() {
-            None => Vec::new(),
-            Some(raw) => raw
-                .split(',')
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| parse_tag(t, "tags"))
-                .collect::<Result<Vec<_>, _>>()?,
-        };
-        if tags.len() > MAX_FILTER_TAGS {
-            return Err(InvalidField::new(
-                "tags",
-                format!("at most {MAX_FILTER_TAGS} tags"),
-            ));
-        }
+        let tags = tag_filter(self.tags.as_deref())?;
         let title_contains = self
             .q
             .as_deref()

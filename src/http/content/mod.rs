@@ -14,6 +14,7 @@ pub use edit::{
     delete_content, update_content,
 };
 pub use export::{__path_export_content, ContentExport, ExportFormat, export_content};
+pub use fields::{parse_tags, tag_filter};
 pub use get::{__path_get_content, get_content};
 pub use list::{
     __path_list_content, __path_list_folders, ContentListResponse, ContentSummary, Folder,

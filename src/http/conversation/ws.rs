@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use crate::actors::protocol::{ClientFrame, ServerFrame, code};
 use crate::actors::{
-    AdminJoin, AdminLeave, Attach, ClientCommand, Command, Create, Detach, Engine, Open, Outbound,
-    SessionActor, SessionError, SessionView, SocketLink,
+    Attach, ClientCommand, Command, Create, Detach, Engine, Open, Outbound, SessionActor,
+    SessionError, SessionView, SocketJoin, SocketLeave, SocketLink,
 };
 use crate::auth::AuthUser;
 use crate::domain::Role;
@@ -86,12 +86,12 @@ impl Connection {
     async fn run(mut self, mut session: actix_ws::Session, mut stream: AggregatedMessageStream) {
         metrics::gauge!("ws_connections").increment(1.0);
         let (tx, mut rx) = mpsc::channel::<Outbound>(OUTBOUND_BUFFER);
-        if self.user.role == Role::Admin {
-            self.engine.registry.do_send(AdminJoin {
-                socket_id: self.id,
-                tx: tx.clone(),
-            });
-        }
+        self.engine.registry.do_send(SocketJoin {
+            socket_id: self.id,
+            user_id: self.user.id,
+            admin: self.user.role == Role::Admin,
+            tx: tx.clone(),
+        });
         let mut heartbeat = tokio::time::interval(HEARTBEAT_INTERVAL);
         let mut last_heard = Instant::now();
         let reason = loop {
@@ -135,6 +135,9 @@ impl Connection {
                             break Some(close(CloseCode::Other(code), reason));
                         }
                     }
+                    Some(Outbound::Shut { code, reason }) => {
+                        break Some(close(CloseCode::Other(code), reason));
+                    }
                     None => break None,
                 },
                 _ = heartbeat.tick() => {
@@ -148,11 +151,9 @@ impl Connection {
         if let Some((_, addr)) = self.attached.take() {
             addr.do_send(Detach { socket_id: self.id });
         }
-        if self.user.role == Role::Admin {
-            self.engine
-                .registry
-                .do_send(AdminLeave { socket_id: self.id });
-        }
+        self.engine
+            .registry
+            .do_send(SocketLeave { socket_id: self.id });
         let _ = session.close(reason).await;
         metrics::gauge!("ws_connections").decrement(1.0);
     }

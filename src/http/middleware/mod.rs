@@ -3,7 +3,7 @@
 
 mod cors;
 mod envelope;
-mod rate_limit;
+pub(crate) mod rate_limit;
 mod request_context;
 
 pub use cors::cors;

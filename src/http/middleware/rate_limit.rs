@@ -72,7 +72,7 @@ pub async fn rate_limit(
 
 /// The peer address or, behind one trusted proxy, the address that proxy saw: the last
 /// `X-Forwarded-For` entry (the client writes whatever it likes in front of it).
-fn client_ip(req: &HttpRequest, trust_forwarded_for: bool) -> String {
+pub(crate) fn client_ip(req: &HttpRequest, trust_forwarded_for: bool) -> String {
     if trust_forwarded_for {
         let forwarded = req
             .headers()

@@ -43,6 +43,7 @@ pub async fn export_me(
     auth: AuthUser,
 ) -> Result<HttpResponse, ApiError> {
     let data = state.library.export(auth.id).await?;
+    let purchases = state.store.all_purchases_of_user(auth.id).await?;
     let mut content = Vec::with_capacity(data.content.len());
     for item in data.content {
         let deleted_at = item.deleted_at;
@@ -81,7 +82,7 @@ pub async fn export_me(
         })).collect::<Vec<Value>>(),
         "practice": data.practice.into_iter().map(PracticeEventView::from).collect::<Vec<_>>(),
         "credit_ledger": data.ledger.into_iter().map(TransactionView::from).collect::<Vec<_>>(),
-        "purchases": [],
+        "purchases": purchases.into_iter().map(crate::http::payments::PurchaseView::from).collect::<Vec<_>>(),
         "shares": data.shares.into_iter().map(|s| json!({
             "content_id": s.content_id,
             "token": s.token,
@@ -143,6 +144,7 @@ pub struct AccountDeleted {
 pub async fn delete_me(
     state: web::Data<AppState>,
     auth: AuthUser,
+    req: actix_web::HttpRequest,
     body: web::Json<DeleteAccountRequest>,
 ) -> Result<web::Json<AccountDeleted>, ApiError> {
     let wrong = || ApiError::validation("password", "is incorrect");
@@ -155,5 +157,15 @@ pub async fn delete_me(
         other => other?,
     };
     state.library.delete_account(auth.id).await?;
+    state.engine.block_account(auth.id).await;
+    state
+        .audit
+        .record(
+            crate::audit::Actor::user(&auth, crate::http::client_ip(&req, &state)),
+            crate::audit::action::ACCOUNT_DELETED,
+            Some(("user", auth.id.to_string())),
+            json!({}),
+        )
+        .await;
     Ok(web::Json(AccountDeleted { status: "deleted" }))
 }
