@@ -20,6 +20,7 @@ impl Backend for Postgres {
     const KIND: StoreKind = StoreKind::Postgres;
     const LOCK_USER: &'static str =
         "SELECT preferences FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
+    const LOCK_ROWS: &'static str = " FOR UPDATE";
     const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
     const BEGIN_WRITE: &'static str = "BEGIN";
 

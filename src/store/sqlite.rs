@@ -25,6 +25,7 @@ impl Backend for Sqlite {
     const KIND: StoreKind = StoreKind::Sqlite;
     const LOCK_USER: &'static str =
         "SELECT preferences FROM users WHERE id = $1 AND deleted_at IS NULL";
+    const LOCK_ROWS: &'static str = "";
     const SKIP_LOCKED: &'static str = "";
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
 

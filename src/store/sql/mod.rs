@@ -31,6 +31,9 @@ pub trait Backend: Database {
     /// revocation can never miss a token that a concurrent refresh is inserting.
     /// (SQLite's write transaction already excludes every other writer.)
     const LOCK_USER: &'static str;
+    /// Ends a `SELECT` whose rows the transaction will change: PostgreSQL locks them
+    /// (SQLite's write transaction already excludes every other writer).
+    const LOCK_ROWS: &'static str;
     /// Ends the subquery that picks free generation jobs: PostgreSQL locks them and
     /// skips rows other nodes are claiming.
     const SKIP_LOCKED: &'static str;

@@ -14,11 +14,11 @@ use crate::store::{NewLedgerEntry, StoreError, StoreResult};
 
 macro_rules! purchase_select {
     () => {
-        "SELECT b.id, b.user_id, b.kind, b.pack_id, p.title AS pack_title, b.credit_pack, \
+        "SELECT b.id, b.user_id, b.kind, b.pack_id, \
+         (SELECT p.title FROM packs p WHERE p.id = b.pack_id) AS pack_title, b.credit_pack, \
          b.credits, b.credits_reversed, b.amount_cents, b.refunded_cents, b.currency, b.provider, \
          b.mode, b.checkout_session_id, b.invoice_id, b.payment_intent_id, b.subscription_id, \
-         b.status, b.success_url, b.cancel_url, b.created_at, b.paid_at \
-         FROM purchases b LEFT JOIN packs p ON p.id = b.pack_id"
+         b.status, b.success_url, b.cancel_url, b.created_at, b.paid_at FROM purchases b"
     };
 }
 
@@ -287,7 +287,10 @@ trait EventWrites<DB: sqlx::Database> {
         effect: PaymentEffect,
         terms: RewardTerms,
     ) -> StoreResult<EventOutcome>;
-    /// The purchase matching `condition` on `b` with `$1` bound to `value`.
+    /// The purchase matching `condition` on `b` with `$1` bound to `value`, its row
+    /// locked until the transaction ends: two different events about one purchase
+    /// (a completion and its async twin, two refunds) apply one after the other, each
+    /// seeing what the other did.
     async fn purchase_where(
         tx: &mut sqlx::Transaction<'static, DB>,
         condition: &'static str,
@@ -562,8 +565,9 @@ impl_for_backends!(EventWrites<DB> {
         value: &str,
     ) -> StoreResult<Option<Purchase>> {
         let row: Option<PurchaseRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{} WHERE {condition} ORDER BY b.created_at LIMIT 1",
-            purchase_select!()
+            "{} WHERE {condition} ORDER BY b.created_at LIMIT 1{}",
+            purchase_select!(),
+            DB::LOCK_ROWS
         )))
         .bind(value)
         .fetch_optional(&mut **tx)
@@ -578,9 +582,11 @@ impl_for_backends!(EventWrites<DB> {
         status: Option<&'static str>,
         period_end: Option<DateTime<Utc>>,
     ) -> StoreResult<EventOutcome> {
-        let found: Option<(Uuid, DateTime<Utc>, Option<DateTime<Utc>>)> = sqlx::query_as(
-            "SELECT id, state_at, expires_at FROM entitlements WHERE subscription_id = $1",
-        )
+        let found: Option<(Uuid, DateTime<Utc>, Option<DateTime<Utc>>)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT id, state_at, expires_at FROM entitlements WHERE subscription_id = $1{}",
+                DB::LOCK_ROWS
+            )))
         .bind(subscription_id)
         .fetch_optional(&mut **tx)
         .await?;
