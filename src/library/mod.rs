@@ -297,6 +297,8 @@ impl Library {
     /// Returns how many audio objects were removed.
     pub async fn delete_account(&self, user_id: Uuid) -> Result<usize, ApiError> {
         let items = self.store.delete_account(user_id, now()).await?;
+        // A creator's packs were archived with the account.
+        self.catalog.changed().await;
         for key in [keys::user_status(user_id), keys::user_profile(user_id)] {
             cache::invalidate(&*self.cache, &key).await;
         }

@@ -222,8 +222,9 @@ impl Catalog {
         }
     }
 
-    /// A pack changed: every cached search is out of date.
-    async fn changed(&self) {
+    /// A pack changed (here, or through an account deletion that archived it): every
+    /// cached search is out of date.
+    pub async fn changed(&self) {
         let fresh = Uuid::new_v4().simple().to_string();
         if let Err(e) = self
             .cache

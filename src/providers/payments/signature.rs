@@ -104,7 +104,8 @@ mod tests {
     #[test]
     fn refusals_name_the_reason() {
         let header = sign(SECRET, 1_000, BODY);
-        let cases: [(Option<&str>, &[u8], &[u8], i64, SignatureError); 6] = [
+        type Case<'a> = (Option<&'a str>, &'a [u8], &'a [u8], i64, SignatureError);
+        let cases: [Case; 6] = [
             (None, BODY, SECRET, 1_000, SignatureError::Missing),
             (
                 Some("v1=abcd"),
