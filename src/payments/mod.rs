@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use chrono::{TimeZone, Utc};
+use chrono::Utc;
 use secrecy::ExposeSecret;
 use serde_json::json;
 use uuid::Uuid;
@@ -336,10 +336,7 @@ impl Payments {
                 format!("this checkout is already {}", purchase.status),
             ));
         }
-        let at = Utc
-            .timestamp_opt(now().timestamp(), 0)
-            .single()
-            .unwrap_or_else(Utc::now);
+        let at = now();
         let events = if pay {
             let interval = match purchase.pack_id {
                 Some(pack_id) => self

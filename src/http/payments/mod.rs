@@ -13,7 +13,7 @@ use crate::error::{ApiError, ErrorEnvelope};
 use crate::payments::{Checkout, ReturnUrls};
 use crate::providers::payments::signature::SIGNATURE_HEADER;
 use crate::state::AppState;
-use crate::store::{EventOutcome, Purchase, PurchaseKind, User};
+use crate::store::{EventOutcome, Purchase, User};
 
 const MAX_URL_CHARS: usize = 2000;
 
@@ -299,10 +299,7 @@ impl From<Purchase> for PurchaseView {
     fn from(p: Purchase) -> Self {
         PurchaseView {
             id: p.id,
-            kind: match p.kind {
-                PurchaseKind::Pack => "pack",
-                PurchaseKind::Credits => "credits",
-            },
+            kind: p.kind.as_str(),
             pack_id: p.pack_id,
             pack_title: p.pack_title,
             credit_pack: p.credit_pack,

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::conversations::{AlertRow, alert_columns};
 use super::impl_for_backends;
+use super::library::like_pattern;
 use super::users::{UserRow, user_columns};
 use crate::domain::PageRequest;
 use crate::store::market::{AdminStore, AlertReview, AuditEntry, AuditQuery, UserQuery};
@@ -23,19 +24,6 @@ struct AuditRow {
     created_at: DateTime<Utc>,
 }
 
-/// `%text%` for a case-insensitive `LIKE` on folded text, its own wildcards escaped.
-fn contains_pattern(text: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in crate::text::fold(text).chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 /// The `WHERE` of the user search: `$1` pattern, `$2` role, `$3` status.
 const USER_FILTER: &str = "deleted_at IS NULL \
      AND ($1 IS NULL OR LOWER(email) LIKE $1 ESCAPE '\\' \
@@ -52,7 +40,7 @@ impl_for_backends!(AdminStore {
         query: &UserQuery,
         page: PageRequest,
     ) -> StoreResult<(Vec<User>, u64)> {
-        let pattern = query.search.as_deref().map(contains_pattern);
+        let pattern = query.search.as_deref().map(like_pattern);
         let role = query.role.map(|r| r.as_str());
         let status = query.status.map(|s| s.as_str());
         let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(

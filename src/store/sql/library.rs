@@ -109,7 +109,7 @@ fn listing_order(sort: ContentSort) -> &'static str {
 }
 
 /// `%words%` for `LIKE`, lowercased, with the pattern's own characters escaped.
-fn like_pattern(words: &str) -> String {
+pub(super) fn like_pattern(words: &str) -> String {
     let mut pattern = String::with_capacity(words.len() + 2);
     pattern.push('%');
     for c in crate::text::fold(words).chars() {
