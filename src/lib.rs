@@ -8,6 +8,7 @@ pub mod actors;
 pub mod audio;
 pub mod audit;
 pub mod auth;
+pub mod batch;
 pub mod blob;
 pub mod cache;
 pub mod cli;

@@ -27,17 +27,18 @@ pub use credits::{CreditActor, Reserve};
 pub use jobs::{JobRunner, RunJob};
 pub use registry::{Create, Open, Peek, SessionRegistry, SocketJoin, SocketLeave};
 pub use session::{
-    Attach, ClientCommand, Command, Detach, Outbound, SessionActor, SessionError, SessionView,
-    SocketLink, TurnReply, View,
+    Attach, Backlog, ClientCommand, Command, Detach, Outbound, SessionActor, SessionError,
+    SessionView, SocketLink, TurnReply, View,
 };
 
+use crate::batch::Batcher;
 use crate::blob::BlobStore;
 use crate::cache::SessionStore;
 use crate::config::Costs;
 use crate::conversation::{Understanding, Voice};
 use crate::generation::ContentWriter;
 use crate::generation::narration::Narrator;
-use crate::store::{Repository, StoreError};
+use crate::store::{ConversationRecord, Repository, StoreError};
 
 /// What the actors share: the parts the engine was built from (reached through
 /// `Deref`) and the shared actors.
@@ -45,6 +46,26 @@ pub struct Deps {
     parts: EngineParts,
     pub credits: Addr<CreditActor>,
     pub jobs: Addr<JobRunner>,
+    /// Writes finished conversations to the store, many to a transaction.
+    pub archive: Batcher<ConversationRecord, Result<(), String>>,
+}
+
+/// Finished conversations written in one transaction, at most.
+const ARCHIVE_BATCH: usize = 256;
+
+/// The writer of finished conversations: each caller waits for its own row, and the
+/// rows of many sessions share a transaction (one writer is all SQLite has).
+fn archive(store: Arc<dyn Repository>) -> Batcher<ConversationRecord, Result<(), String>> {
+    Batcher::start("conversations", ARCHIVE_BATCH, 2, move |records| {
+        let store = store.clone();
+        async move {
+            let count = records.len();
+            match store.save_conversations(records).await {
+                Ok(()) => vec![Ok(()); count],
+                Err(e) => vec![Err(format!("{e:#}")); count],
+            }
+        }
+    })
 }
 
 impl std::ops::Deref for Deps {
@@ -146,6 +167,7 @@ impl Engine {
         let credits = CreditActor::new(parts.store.clone()).start();
         let jobs = JobRunner::create(|_| JobRunner::new());
         let deps = Arc::new(Deps {
+            archive: archive(parts.store.clone()),
             parts,
             credits,
             jobs: jobs.clone(),

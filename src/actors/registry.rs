@@ -44,10 +44,21 @@ impl SessionRegistry {
     }
 
     /// Starts the actor; a session not yet over counts as open.
-    fn insert(&mut self, user_id: Uuid, core: Core, ctx: &mut Context<Self>) -> Addr<SessionActor> {
+    /// Starts the actor on `home`, the thread of the connection that asked for it (so a
+    /// socket and its session talk without crossing threads, and sessions spread over
+    /// the server's workers); a session not yet over counts as open.
+    fn insert(
+        &mut self,
+        user_id: Uuid,
+        core: Core,
+        home: &ArbiterHandle,
+        ctx: &mut Context<Self>,
+    ) -> Addr<SessionActor> {
         let session_id = core.id;
         let over = crate::state_machine::is_terminal(core.machine.state());
-        let addr = SessionActor::new(core, self.deps.clone(), ctx.address()).start();
+        let (deps, registry) = (self.deps.clone(), ctx.address());
+        let addr =
+            SessionActor::start_in_arbiter(home, move |_| SessionActor::new(core, deps, registry));
         self.sessions.insert(session_id, (user_id, addr.clone()));
         if !over {
             self.per_user.entry(user_id).or_default().insert(session_id);
@@ -124,6 +135,8 @@ pub struct Create {
     /// Start from this item to make a new version of it.
     pub content_id: Option<Uuid>,
     pub speak: bool,
+    /// Where the session's actor runs: the caller's thread (`Arbiter::current()`).
+    pub home: ArbiterHandle,
 }
 
 impl Handler<Create> for SessionRegistry {
@@ -133,7 +146,7 @@ impl Handler<Create> for SessionRegistry {
         if !self.arrive(msg.user_id) {
             return Box::pin(fut::ready(Err(SessionError::Limit)));
         }
-        let user_id = msg.user_id;
+        let (user_id, home) = (msg.user_id, msg.home.clone());
         let deps = self.deps.clone();
         let prepare = async move {
             let user: crate::store::User = deps
@@ -179,7 +192,7 @@ impl Handler<Create> for SessionRegistry {
                     let core = core?;
                     let session_id = core.id;
                     metrics::counter!("sessions_started_total").increment(1);
-                    Ok((session_id, act.insert(msg.user_id, core, ctx)))
+                    Ok((session_id, act.insert(msg.user_id, core, &home, ctx)))
                 }),
         )
     }
@@ -187,11 +200,13 @@ impl Handler<Create> for SessionRegistry {
 
 /// Find a session: live here, or rehydrated from its snapshot (taken over from
 /// whichever node held it).
-#[derive(Message, Clone, Copy)]
+#[derive(Message, Clone)]
 #[rtype(result = "Result<Addr<SessionActor>, SessionError>")]
 pub struct Open {
     pub user_id: Uuid,
     pub session_id: Uuid,
+    /// Where a rehydrated session's actor runs: the caller's thread.
+    pub home: ArbiterHandle,
 }
 
 impl Handler<Open> for SessionRegistry {
@@ -256,7 +271,7 @@ impl Handler<Open> for SessionRegistry {
                     metrics::counter!("sessions_rehydrated_total").increment(1);
                     // A generation that ended meanwhile is caught up once a socket
                     // attaches (or by the session's periodic check).
-                    Ok(act.insert(msg.user_id, core, ctx))
+                    Ok(act.insert(msg.user_id, core, &msg.home, ctx))
                 }),
         )
     }

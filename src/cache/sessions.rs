@@ -16,6 +16,8 @@ use redis::Script;
 use redis::aio::ConnectionManager;
 use uuid::Uuid;
 
+use crate::batch::Batcher;
+
 /// Every this many writes, the in-process store forgets expired sessions.
 const SWEEP_EVERY: u64 = 1_000;
 
@@ -151,24 +153,102 @@ redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[3])
 return 1
 "#;
 
-/// Snapshots shared by every node on one Redis.
+/// Saves sent in one pipeline, at most.
+const MAX_BATCH: usize = 512;
+/// Pipelines in flight at once; while they are, new saves gather into the next batch.
+const PIPELINES_IN_FLIGHT: usize = 4;
+
+/// One save waiting for the writer.
+struct Write {
+    key: String,
+    expected: u64,
+    data: Vec<u8>,
+    ttl_ms: u64,
+    owner: Arc<str>,
+}
+
+/// Snapshots shared by every node on one Redis. Saves of many sessions are batched:
+/// each caller still waits for its own compare-and-set, but the writes travel
+/// together in one pipeline instead of one round trip each. (One session never has two
+/// saves queued, since its actor waits for each, so batches may finish in any order.)
 pub struct RedisSessionStore {
     redis: ConnectionManager,
     prefix: String,
-    save: Script,
+    writes: Batcher<Write, anyhow::Result<bool>>,
 }
 
 impl RedisSessionStore {
+    /// Starts the batch writer (on the current tokio runtime).
     pub fn new(redis: ConnectionManager, prefix: String) -> Self {
+        let script = Arc::new(Script::new(SAVE_SCRIPT));
+        let writer = redis.clone();
+        let writes = Batcher::start(
+            "session_snapshots",
+            MAX_BATCH,
+            PIPELINES_IN_FLIGHT,
+            move |batch| {
+                let (mut redis, script) = (writer.clone(), script.clone());
+                async move { save_batch(&mut redis, &script, &batch).await }
+            },
+        );
         Self {
             redis,
             prefix,
-            save: Script::new(SAVE_SCRIPT),
+            writes,
         }
     }
 
     fn key(&self, id: Uuid) -> String {
         format!("{}session:{id}", self.prefix)
+    }
+}
+
+/// Runs the batch's compare-and-sets in one pipeline (loading the script first, so a
+/// restarted Redis never answers `NOSCRIPT`); one result per save.
+async fn save_batch(
+    redis: &mut ConnectionManager,
+    script: &Script,
+    batch: &[Write],
+) -> Vec<anyhow::Result<bool>> {
+    let invocations: Vec<_> = batch
+        .iter()
+        .map(|w| {
+            let mut invocation = script.key(&w.key);
+            invocation
+                .key(format!("{}:owner", w.key))
+                .arg(w.expected)
+                .arg(&w.data)
+                .arg(w.ttl_ms)
+                .arg(&*w.owner);
+            invocation
+        })
+        .collect();
+    let mut pipe = redis::pipe();
+    pipe.load_script(script).ignore();
+    for invocation in &invocations {
+        pipe.invoke_script(invocation);
+    }
+    match pipe.query_async::<Vec<i64>>(redis).await {
+        Ok(written) if written.len() == batch.len() => {
+            written.into_iter().map(|w| Ok(w == 1)).collect()
+        }
+        Ok(written) => batch
+            .iter()
+            .map(|_| {
+                Err(anyhow::anyhow!(
+                    "redis answered {} results for {} session saves",
+                    written.len(),
+                    batch.len()
+                ))
+            })
+            .collect(),
+        Err(e) => {
+            let message = e.to_string();
+            batch
+                .iter()
+                .map(|_| Err(anyhow::anyhow!("redis session compare-and-set: {message}")))
+                .collect()
+        }
     }
 }
 
@@ -198,20 +278,17 @@ impl SessionStore for RedisSessionStore {
         ttl: Duration,
         owner: &str,
     ) -> anyhow::Result<bool> {
-        let mut redis = self.redis.clone();
-        let key = self.key(id);
-        let written: i64 = self
-            .save
-            .key(&key)
-            .key(format!("{key}:owner"))
-            .arg(expected)
-            .arg(data)
-            .arg(millis(ttl))
-            .arg(owner)
-            .invoke_async(&mut redis)
+        let write = Write {
+            key: self.key(id),
+            expected,
+            data,
+            ttl_ms: millis(ttl),
+            owner: Arc::from(owner),
+        };
+        self.writes
+            .submit(write)
             .await
-            .context("redis session compare-and-set")?;
-        Ok(written == 1)
+            .unwrap_or_else(|| Err(anyhow::anyhow!("the session writer has stopped")))
     }
 
     async fn take_ownership(
@@ -273,6 +350,38 @@ mod tests {
             assert!(store.save(id, 1, b"two".to_vec(), TTL, "a").await.unwrap());
             let (version, data) = store.load(id).await.unwrap().unwrap();
             assert_eq!((version, &*data), (2, &b"two"[..]));
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_saves_each_get_their_own_answer() {
+        for store in stores().await {
+            let ids: Vec<Uuid> = (0..300).map(|_| Uuid::now_v7()).collect();
+            // Many sessions at once (one batch or a few on Redis), each with a fresh
+            // save and a stale one: every caller hears its own outcome.
+            let saves = ids.iter().flat_map(|id| {
+                let store = store.clone();
+                let id = *id;
+                [0u64, 7].map(move |expected| {
+                    let store = store.clone();
+                    async move {
+                        let data = format!("{id}:{expected}").into_bytes();
+                        (
+                            expected,
+                            store.save(id, expected, data, TTL, "a").await.unwrap(),
+                        )
+                    }
+                })
+            });
+            let outcomes = futures_util::future::join_all(saves).await;
+            assert_eq!(outcomes.len(), 600);
+            for (expected, written) in outcomes {
+                assert_eq!(written, expected == 0);
+            }
+            for id in &ids {
+                let (version, data) = store.load(*id).await.unwrap().unwrap();
+                assert_eq!((version, &*data), (1, format!("{id}:0").as_bytes()));
+            }
         }
     }
 

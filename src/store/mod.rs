@@ -235,8 +235,9 @@ pub trait GenerationStore {
 /// Finished conversations and the crisis alerts raised in them.
 #[async_trait]
 pub trait ConversationStore {
-    /// Keeps a finished conversation (once per session; saving again replaces it).
-    async fn save_conversation(&self, record: ConversationRecord) -> StoreResult<()>;
+    /// Keeps finished conversations, in one transaction (one row per session; saving
+    /// a session again replaces its row).
+    async fn save_conversations(&self, records: Vec<ConversationRecord>) -> StoreResult<()>;
     async fn insert_crisis_alert(&self, alert: NewCrisisAlert) -> StoreResult<()>;
     /// The user's finished conversations, newest first.
     async fn conversations_of_user(&self, user_id: Uuid) -> StoreResult<Vec<ConversationRecord>>;

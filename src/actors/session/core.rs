@@ -425,8 +425,12 @@ impl Core {
             created_at: self.created_at,
             completed_at: now(),
         };
-        if let Err(e) = deps.store.save_conversation(record).await {
-            tracing::error!(error = %e, session_id = %self.id, "storing the conversation failed");
+        match deps.archive.submit(record).await {
+            Some(Ok(())) => {}
+            Some(Err(e)) => {
+                tracing::error!(error = %e, session_id = %self.id, "storing the conversation failed");
+            }
+            None => tracing::error!(session_id = %self.id, "the conversation archive has stopped"),
         }
     }
 }

@@ -173,6 +173,25 @@ pub struct Command {
     pub user_id: Uuid,
     pub command: ClientCommand,
     pub reply_to: Option<oneshot::Sender<TurnReply>>,
+    /// Counts the command in the mailbox backlog until it is handled or dropped.
+    pub queued: Backlog,
+}
+
+/// One message waiting in an actor's mailbox, for the `actor_mailbox_backlog` gauge:
+/// counted when made, uncounted when handled or dropped with a stopped actor.
+pub struct Backlog(&'static str);
+
+impl Backlog {
+    pub fn enter(actor: &'static str) -> Backlog {
+        metrics::gauge!("actor_mailbox_backlog", "actor" => actor).increment(1.0);
+        Backlog(actor)
+    }
+}
+
+impl Drop for Backlog {
+    fn drop(&mut self) {
+        metrics::gauge!("actor_mailbox_backlog", "actor" => self.0).decrement(1.0);
+    }
 }
 
 /// Where a conversation stands.
@@ -632,23 +651,30 @@ impl Handler<Command> for SessionActor {
     type Result = AtomicResponse<Self, Result<(), SessionError>>;
 
     fn handle(&mut self, msg: Command, ctx: &mut Context<Self>) -> Self::Result {
+        let Command {
+            user_id,
+            command,
+            reply_to,
+            queued,
+        } = msg;
+        drop(queued);
         let done = |result| AtomicResponse::new(Box::pin(fut::ready(result)));
         let Some(core) = &mut self.core else {
             return done(Err(SessionError::Busy));
         };
-        if core.user_id != msg.user_id {
+        if core.user_id != user_id {
             return done(Err(SessionError::NotFound));
         }
         self.last_activity = Instant::now();
-        let input = match msg.command {
+        let input = match command {
             ClientCommand::Interrupt => {
                 self.finish_reply(ctx, true, true);
-                self.answer(msg.reply_to, String::new(), None, true);
+                self.answer(reply_to, String::new(), None, true);
                 return done(Ok(()));
             }
             ClientCommand::Voice(speak) => {
                 core.speak = speak;
-                self.answer(msg.reply_to, String::new(), None, false);
+                self.answer(reply_to, String::new(), None, false);
                 return done(Ok(()));
             }
             ClientCommand::Begin => TurnInput::Event(Event::Begin),
@@ -659,7 +685,7 @@ impl Handler<Command> for SessionActor {
         };
         // A new turn cuts the reply in flight (barge-in); the turn stores the snapshot.
         self.finish_reply(ctx, true, false);
-        self.turn(input, msg.reply_to)
+        self.turn(input, reply_to)
     }
 }
 
@@ -718,10 +744,21 @@ impl Handler<Attach> for SessionActor {
 impl Handler<Detach> for SessionActor {
     type Result = ();
 
-    fn handle(&mut self, msg: Detach, _: &mut Context<Self>) {
+    fn handle(&mut self, msg: Detach, ctx: &mut Context<Self>) {
         if self.socket.as_ref().is_some_and(|s| s.id == msg.socket_id) {
             self.socket = None;
             self.last_activity = Instant::now();
+            // A finished conversation left by its socket has nothing more to do: its
+            // snapshot answers a later resume or view. (Otherwise a client that goes
+            // from one conversation to the next would keep every old actor alive until
+            // the idle timeout.)
+            let finished = self
+                .core
+                .as_ref()
+                .is_some_and(|core| crate::state_machine::is_terminal(core.machine.state()));
+            if finished && self.reply.is_none() {
+                ctx.stop();
+            }
         }
     }
 }

@@ -19,7 +19,9 @@ pub use message::{__path_message, MessageRequest, MessageResponse, message};
 pub use start::{__path_start, StartRequest, StartResponse, start};
 pub use state::{__path_state, StateQuery, StateResponse, state};
 
-use crate::actors::{ClientCommand, Command, Engine, Open, SessionActor, SessionError, TurnReply};
+use crate::actors::{
+    Backlog, ClientCommand, Command, Engine, Open, SessionActor, SessionError, TurnReply,
+};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 
@@ -59,6 +61,7 @@ async fn open(
         .send(Open {
             user_id: user.id,
             session_id,
+            home: actix::Arbiter::current(),
         })
         .await?
 }
@@ -74,6 +77,7 @@ async fn turn(
         user_id: user.id,
         command,
         reply_to: Some(tx),
+        queued: Backlog::enter("session"),
     })
     .await??;
     tokio::time::timeout(REPLY_TIMEOUT, rx)

@@ -63,6 +63,7 @@ pub async fn start(
             intent: body.intent,
             content_id: body.content_id,
             speak: false,
+            home: actix::Arbiter::current(),
         })
         .await
         .map_err(SessionError::from)??;

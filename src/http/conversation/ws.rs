@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::actors::protocol::{ClientFrame, ServerFrame, code};
 use crate::actors::{
-    Attach, ClientCommand, Command, Create, Detach, Engine, Open, Outbound, SessionActor,
+    Attach, Backlog, ClientCommand, Command, Create, Detach, Engine, Open, Outbound, SessionActor,
     SessionError, SessionView, SocketJoin, SocketLeave, SocketLink,
 };
 use crate::auth::AuthUser;
@@ -279,6 +279,7 @@ impl Connection {
                 intent,
                 content_id,
                 speak,
+                home: actix::Arbiter::current(),
             },
         )
         .await
@@ -306,6 +307,7 @@ impl Connection {
             Open {
                 user_id: self.user.id,
                 session_id,
+                home: actix::Arbiter::current(),
             },
         )
         .await
@@ -388,6 +390,7 @@ async fn send_command(
             user_id,
             command,
             reply_to: None,
+            queued: Backlog::enter("session"),
         },
     )
     .await

@@ -91,29 +91,33 @@ impl TryFrom<AlertRow> for CrisisAlert {
 }
 
 impl_for_backends!(ConversationStore {
-    #[tracing::instrument(skip_all, fields(session_id = %record.session_id))]
-    async fn save_conversation(&self, record: ConversationRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO conversations (id, user_id, session_id, content_type, messages, state, \
-             final_state, resulting_content_id, created_at, completed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-             ON CONFLICT (session_id) DO UPDATE SET messages = excluded.messages, \
-               state = excluded.state, final_state = excluded.final_state, \
-               resulting_content_id = excluded.resulting_content_id, \
-               completed_at = excluded.completed_at",
-        )
-        .bind(record.id)
-        .bind(record.user_id)
-        .bind(record.session_id)
-        .bind(record.content_type.as_str())
-        .bind(Json(record.messages))
-        .bind(Json(record.state))
-        .bind(record.final_state)
-        .bind(record.resulting_content_id)
-        .bind(record.created_at)
-        .bind(record.completed_at)
-        .execute(&self.writer)
-        .await?;
+    #[tracing::instrument(skip_all, fields(records = records.len()))]
+    async fn save_conversations(&self, records: Vec<ConversationRecord>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for record in records {
+            sqlx::query(
+                "INSERT INTO conversations (id, user_id, session_id, content_type, messages, \
+                 state, final_state, resulting_content_id, created_at, completed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                 ON CONFLICT (session_id) DO UPDATE SET messages = excluded.messages, \
+                   state = excluded.state, final_state = excluded.final_state, \
+                   resulting_content_id = excluded.resulting_content_id, \
+                   completed_at = excluded.completed_at",
+            )
+            .bind(record.id)
+            .bind(record.user_id)
+            .bind(record.session_id)
+            .bind(record.content_type.as_str())
+            .bind(Json(record.messages))
+            .bind(Json(record.state))
+            .bind(record.final_state)
+            .bind(record.resulting_content_id)
+            .bind(record.created_at)
+            .bind(record.completed_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
