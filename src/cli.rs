@@ -1,4 +1,5 @@
-//! The command line: `waqup serve`, `waqup migrate`, `waqup admin create-user`.
+//! The command line: `waqup serve`, `waqup migrate`, `waqup admin create-user(s)`, and
+//! the clients: `waqup load` and `waqup chat`.
 
 use std::path::PathBuf;
 
@@ -7,8 +8,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::auth::{Accounts, AuthError, JwtKeys, SignUp, WELCOME_CREDITS};
 use crate::cache::MemoryCache;
+use crate::chat::ChatArgs;
 use crate::config::{Config, ConfigFile};
 use crate::domain::{Email, Password, Role};
+use crate::load::accounts::{BulkUsers, create_users};
+use crate::load::{LoadArgs, parse_duration};
 use crate::startup::Application;
 use crate::store;
 use crate::telemetry::init_tracing;
@@ -40,6 +44,10 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Load test a server: many WebSocket sessions, measured (see docs/benchmarks.md).
+    Load(Box<LoadArgs>),
+    /// Talk to a server from the terminal: sign in, converse, save the item's audio.
+    Chat(Box<ChatArgs>),
 }
 
 #[derive(Subcommand)]
@@ -55,6 +63,25 @@ pub enum AdminCommand {
         /// Credits the account starts with (recorded as a `grant` ledger row).
         #[arg(long, default_value_t = WELCOME_CREDITS, value_parser = clap::value_parser!(i64).range(0..=1_000_000))]
         credits: i64,
+    },
+    /// Create many accounts at once for load runs (one shared password hash) and write
+    /// their emails and access tokens, signed with this configuration's secret, to a file.
+    CreateUsers {
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        count: u64,
+        /// The tokens file (JSON) to write; `waqup load --tokens FILE` reads it.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = RoleArg::User)]
+        role: RoleArg,
+        #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(i64).range(0..=1_000_000_000))]
+        credits: i64,
+        /// How long the access tokens stay valid (e.g. 2h, 1d is 24h).
+        #[arg(long, value_parser = parse_duration, default_value = "24h")]
+        token_ttl: std::time::Duration,
+        /// The password every account shares (random when omitted; written to the file).
+        #[arg(long)]
+        password: Option<String>,
     },
 }
 
@@ -75,14 +102,32 @@ impl From<RoleArg> for Role {
     }
 }
 
+/// Runs a parsed command line: the server's commands on an actix system, the clients
+/// on a multi-threaded tokio runtime (they use both cores).
+pub fn execute(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Some(Command::Load(_) | Command::Chat(_)) => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("start the runtime")?
+            .block_on(run(cli)),
+        _ => actix_web::rt::System::new().block_on(run(cli)),
+    }
+}
+
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let file = match &cli.config {
         Some(path) => ConfigFile::Explicit(path),
         None => ConfigFile::Default,
     };
+    let command = cli.command.unwrap_or(Command::Serve);
+    // The terminal client needs no configuration.
+    if let Command::Chat(args) = command {
+        return crate::chat::run(*args).await;
+    }
     let config = Config::load(file)?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
         Command::Serve => serve(config).await,
         Command::Migrate => {
             init_tracing(config.log_format, &config.log_filter);
@@ -94,6 +139,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         // Quiet: the output of an admin command is its result (an id), on stdout.
         Command::Admin { command } => admin(config, command).await,
+        Command::Load(args) => crate::load::command(*args, &config).await,
+        Command::Chat(_) => unreachable!("handled above"),
     }
 }
 
@@ -153,6 +200,35 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
                 }
                 Err(e) => Err(e.into()),
             }
+        }
+        AdminCommand::CreateUsers {
+            count,
+            out,
+            role,
+            credits,
+            token_ttl,
+            password,
+        } => {
+            let started = std::time::Instant::now();
+            let file = create_users(
+                &config,
+                BulkUsers {
+                    count: usize::try_from(count)?,
+                    role: role.into(),
+                    credits,
+                    token_ttl,
+                    password,
+                },
+            )
+            .await?;
+            file.write(&out)?;
+            eprintln!(
+                "{count} accounts made in {:.1} s; tokens valid until {} written to {}",
+                started.elapsed().as_secs_f64(),
+                file.expires_at,
+                out.display()
+            );
+            Ok(())
         }
     }
 }

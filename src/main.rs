@@ -1,11 +1,10 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use waqup::cli::{Cli, run};
+use waqup::cli::{Cli, execute};
 
-#[actix_web::main]
-async fn main() -> ExitCode {
-    match run(Cli::parse()).await {
+fn main() -> ExitCode {
+    match execute(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");

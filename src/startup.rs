@@ -272,7 +272,7 @@ async fn connect_redis(url: &SecretUrl) -> anyhow::Result<(redis::Client, Connec
 }
 
 /// The JWT secret: configured, or (SQLite only) generated once and kept in the data dir.
-fn jwt_secret(config: &Config) -> anyhow::Result<SecretString> {
+pub(crate) fn jwt_secret(config: &Config) -> anyhow::Result<SecretString> {
     if let Some(secret) = &config.jwt_secret {
         return Ok(secret.clone());
     }

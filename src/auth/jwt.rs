@@ -63,12 +63,24 @@ impl JwtKeys {
 
     /// Issues an access token valid for [`ACCESS_TOKEN_TTL`] from `now`.
     pub fn issue(&self, user_id: Uuid, role: Role, now: DateTime<Utc>) -> anyhow::Result<String> {
+        self.issue_for(user_id, role, now, ACCESS_TOKEN_TTL)
+    }
+
+    /// Issues an access token valid for `ttl` from `now` (operators' tools, such as
+    /// the accounts made for a load run).
+    pub fn issue_for(
+        &self,
+        user_id: Uuid,
+        role: Role,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> anyhow::Result<String> {
         let claims = Claims {
             sub: user_id,
             role,
             iss: ISSUER.to_owned(),
             iat: now.timestamp(),
-            exp: now.timestamp() + ACCESS_TOKEN_TTL.as_secs() as i64,
+            exp: now.timestamp() + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2),
         };
         Ok(jsonwebtoken::encode(
             &Header::new(ALGORITHM),

@@ -9,12 +9,14 @@ mod ws;
 
 mod auth;
 mod blob;
+mod chat;
 mod cluster;
 mod conversation;
 mod credits;
 mod errors;
 mod generation_store;
 mod library;
+mod load;
 mod marketplace;
 mod media;
 mod operations;
