@@ -64,6 +64,7 @@
 //! - Text after the first [`MAX_CHARS`] characters is not read.
 
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 mod lexicon;
@@ -194,14 +195,14 @@ struct CompiledGroup {
     level: RiskLevel,
     category: RiskCategory,
     kind: Kind,
-    patterns: Vec<Pattern>,
+    patterns: PatternSet,
 }
 
 struct Lexicon {
     groups: Vec<CompiledGroup>,
-    safe: Vec<Pattern>,
-    time: Vec<Pattern>,
-    means: Vec<Pattern>,
+    safe: PatternSet,
+    time: PatternSet,
+    means: PatternSet,
 }
 
 /// Compiled once per process; the tables are constant.
@@ -239,11 +240,83 @@ struct Pattern {
     self_referential: bool,
 }
 
-fn compile_all(phrases: &[&str]) -> Vec<Pattern> {
-    phrases
+/// Patterns indexed by the words they can start with, so that matching at a word
+/// tries only the few patterns that could start there.
+struct PatternSet {
+    patterns: Vec<Pattern>,
+    by_first: HashMap<String, Vec<usize>>,
+    /// Patterns that may start with any word (a number, or an optional first slot
+    /// that leaves nothing to index), tried everywhere.
+    anywhere: Vec<usize>,
+}
+
+impl PatternSet {
+    /// The patterns that may match at a position holding `word`, in lexicon order.
+    fn candidates(&self, word: &str) -> Vec<usize> {
+        let mut found = self.anywhere.clone();
+        if let Some(indexed) = self.by_first.get(word) {
+            found.extend_from_slice(indexed);
+            found.sort_unstable();
+        }
+        found
+    }
+}
+
+fn compile_all(phrases: &[&str]) -> PatternSet {
+    let patterns: Vec<Pattern> = phrases
         .iter()
         .filter_map(|phrase| compile(phrase))
-        .collect()
+        .collect();
+    let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut anywhere = Vec::new();
+    for (index, pattern) in patterns.iter().enumerate() {
+        match first_words(&pattern.slots) {
+            Some(words) => {
+                for word in words {
+                    by_first.entry(word).or_default().push(index);
+                }
+            }
+            None => anywhere.push(index),
+        }
+    }
+    PatternSet {
+        patterns,
+        by_first,
+        anywhere,
+    }
+}
+
+/// Every word a match of `slots` can start with (loose spellings included), or `None`
+/// when it can start with any word.
+fn first_words(slots: &[Slot]) -> Option<HashSet<String>> {
+    let mut words = HashSet::new();
+    for slot in slots {
+        match slot {
+            Slot::Words(alts) => {
+                for alt in alts {
+                    match alt.first() {
+                        Some(word) if word == NUMBER => return None,
+                        Some(word) => {
+                            words.insert(word.clone());
+                        }
+                        None => {}
+                    }
+                }
+                if alts.iter().all(|alt| !alt.is_empty()) {
+                    for (short, full) in LOOSE_SPELLINGS {
+                        if words.contains(*full) {
+                            words.insert((*short).to_owned());
+                        }
+                    }
+                    return Some(words);
+                }
+            }
+            // Consumes nothing: the next slot starts the match.
+            Slot::NotFollowedBy(_) => {}
+            Slot::Number | Slot::ClauseEnd => return None,
+        }
+    }
+    None
 }
 
 /// Compiles one phrase; `None` if it could never match a word.
@@ -500,12 +573,16 @@ struct Hit {
 }
 
 /// Every match of every pattern, in text order.
-fn find_hits(tokens: &Tokens, patterns: &[Pattern]) -> Vec<Hit> {
+fn find_hits(tokens: &Tokens, set: &PatternSet) -> Vec<Hit> {
     let mut hits = Vec::new();
     let mut words = Vec::new();
     for (start, &clause) in tokens.clauses.iter().enumerate() {
         let probe = Probe { tokens, clause };
-        for pattern in patterns {
+        for pattern in set
+            .candidates(&tokens.words[start])
+            .into_iter()
+            .map(|index| &set.patterns[index])
+        {
             words.clear();
             let found = probe
                 .match_slots(&pattern.slots, start, MAX_FILLER_SKIPS, &mut words)

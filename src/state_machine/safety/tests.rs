@@ -391,17 +391,83 @@ fn topic_words_stay_high_when_the_speaker_owns_them() {
 
 #[test]
 fn number_alternatives_match_digits_only() {
-    let pattern = compile("wake up !#/early").expect("compiles");
-    let probe = |text: &str| find_hits(&tokenize(text), std::slice::from_ref(&pattern)).len();
+    let set = compile_all(&["wake up !#/early"]);
+    let probe = |text: &str| find_hits(&tokenize(text), &set).len();
     assert_eq!(probe("wake up 3 times"), 0);
     assert_eq!(probe("wake up early"), 0);
     assert_eq!(probe("wake up three times"), 1);
-    let until = compile("until+# am/pm").expect("compiles");
-    let hits = find_hits(&tokenize("until 7 am"), std::slice::from_ref(&until));
+    let until = compile_all(&["until+# am/pm"]);
+    let hits = find_hits(&tokenize("until 7 am"), &until);
     assert_eq!(
         hits.first().map(|hit| hit.phrase.as_str()),
         Some("until 7 am")
     );
+}
+
+#[test]
+fn patterns_are_tried_where_they_can_start() {
+    // Indexed by first word, loose spellings included; optional or guard-only first
+    // slots index the words after them; numbers anywhere.
+    let set = compile_all(&[
+        "kill myself",
+        "_/really want+to die",
+        "!not end it",
+        "# pills",
+    ]);
+    assert!(set.candidates("kill").contains(&0));
+    assert!(!set.candidates("die").contains(&0));
+    assert!(set.candidates("really").contains(&1) && set.candidates("want").contains(&1));
+    assert!(set.candidates("end").contains(&2));
+    assert!(set.candidates("anything").contains(&3));
+    for (short, full) in LOOSE_SPELLINGS {
+        let set = compile_all(&[full]);
+        if !set.patterns.is_empty() {
+            assert!(!set.candidates(short).is_empty(), "{short} -> {full}");
+        }
+    }
+    // Optional first slots match from each word they may start at.
+    assert_eq!(find_hits(&tokenize("i really want to die"), &set).len(), 2);
+    assert_eq!(find_hits(&tokenize("took 20 pills"), &set).len(), 1);
+}
+
+#[test]
+fn the_index_finds_what_trying_every_pattern_finds() {
+    let everywhere = |phrases: &[&str]| {
+        let mut set = compile_all(phrases);
+        set.anywhere = (0..set.patterns.len()).collect();
+        set.by_first.clear();
+        set
+    };
+    let sentences = [
+        "I want to kill myself tonight",
+        "i dont want 2 be here anymore, u know",
+        "I have been thinking about ending it all with the pills",
+        "I can't sleep and wake up 3 times every night",
+        "help me let go of stress after work",
+        "my friend said she wanted to die but I don't feel that way",
+        "I'm going to hurt myself after the exam on friday",
+        "no one would miss me if i was gone",
+    ];
+    let mut hits = 0;
+    for phrases in [SAFE_PHRASES, TIME_MARKERS, MEANS_MARKERS]
+        .into_iter()
+        .chain(GROUPS.iter().map(|group| group.phrases))
+    {
+        let (indexed, all) = (compile_all(phrases), everywhere(phrases));
+        for text in sentences {
+            let tokens = tokenize(text);
+            let found = |set| {
+                find_hits(&tokens, set)
+                    .into_iter()
+                    .map(|hit| (hit.start, hit.end, hit.phrase))
+                    .collect::<Vec<_>>()
+            };
+            let expected = found(&all);
+            hits += expected.len();
+            assert_eq!(found(&indexed), expected, "{text}");
+        }
+    }
+    assert!(hits >= 10, "the sentences should match something: {hits}");
 }
 
 #[test]
