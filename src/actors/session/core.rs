@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use statig::prelude::*;
 use tokio::sync::mpsc;
@@ -52,7 +52,11 @@ pub struct Core {
     pub id: Uuid,
     pub user_id: Uuid,
     pub machine: StateMachine<Dialogue>,
+    /// The log; changed only through [`Core::log`], which keeps `encoded` beside it.
     pub messages: Vec<ChatMessage>,
+    /// Each message of the log as JSON, encoded once when logged: a snapshot is stored
+    /// every turn, and a long conversation's log is most of it.
+    encoded: Vec<String>,
     /// The version of the snapshot last stored.
     pub version: u64,
     pub speak: bool,
@@ -63,12 +67,12 @@ pub struct Core {
     pub saved_at: std::time::Instant,
 }
 
-/// What is kept in the session store.
-#[derive(Serialize, Deserialize)]
-struct Snapshot<M> {
+/// What is kept in the session store (written by [`Core::encode`] in the same shape).
+#[derive(Deserialize)]
+struct Snapshot {
     session_id: Uuid,
     user_id: Uuid,
-    machine: M,
+    machine: StateMachine<Dialogue>,
     messages: Vec<ChatMessage>,
     speak: bool,
     created_at: DateTime<Utc>,
@@ -88,6 +92,7 @@ impl Core {
             user_id,
             machine: dialogue.state_machine(),
             messages: Vec::new(),
+            encoded: Vec::new(),
             version: 0,
             speak,
             created_at: now(),
@@ -98,12 +103,18 @@ impl Core {
 
     /// A core from a stored snapshot.
     pub fn restore(version: u64, bytes: &[u8]) -> anyhow::Result<Core> {
-        let snapshot: Snapshot<StateMachine<Dialogue>> = serde_json::from_slice(bytes)?;
+        let snapshot: Snapshot = serde_json::from_slice(bytes)?;
+        let encoded = snapshot
+            .messages
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<Result<_, _>>()?;
         Ok(Core {
             id: snapshot.session_id,
             user_id: snapshot.user_id,
             machine: snapshot.machine,
             messages: snapshot.messages,
+            encoded,
             version,
             speak: snapshot.speak,
             created_at: snapshot.created_at,
@@ -112,15 +123,29 @@ impl Core {
         })
     }
 
+    /// The snapshot as [`Snapshot`] JSON, with the log copied from its encoded messages.
     fn encode(&self) -> anyhow::Result<Vec<u8>> {
-        Ok(serde_json::to_vec(&Snapshot {
-            session_id: self.id,
-            user_id: self.user_id,
-            machine: &self.machine,
-            messages: self.messages.clone(),
-            speak: self.speak,
-            created_at: self.created_at,
-        })?)
+        let log: usize = self.encoded.iter().map(|m| m.len() + 1).sum();
+        let mut out = Vec::with_capacity(log + 1024);
+        out.extend_from_slice(b"{\"session_id\":");
+        serde_json::to_writer(&mut out, &self.id)?;
+        out.extend_from_slice(b",\"user_id\":");
+        serde_json::to_writer(&mut out, &self.user_id)?;
+        out.extend_from_slice(b",\"machine\":");
+        serde_json::to_writer(&mut out, &self.machine)?;
+        out.extend_from_slice(b",\"messages\":[");
+        for (i, message) in self.encoded.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(message.as_bytes());
+        }
+        out.extend_from_slice(b"],\"speak\":");
+        serde_json::to_writer(&mut out, &self.speak)?;
+        out.extend_from_slice(b",\"created_at\":");
+        serde_json::to_writer(&mut out, &self.created_at)?;
+        out.push(b'}');
+        Ok(out)
     }
 
     pub fn dialogue(&self) -> &Dialogue {
@@ -153,14 +178,19 @@ impl Core {
     }
 
     pub fn log(&mut self, role: &str, content: &str) {
-        self.messages.push(ChatMessage {
+        let message = ChatMessage {
             role: role.to_owned(),
             content: content.to_owned(),
             at: now(),
-        });
+        };
+        // Strings and a timestamp: encoding cannot fail.
+        self.encoded
+            .push(serde_json::to_string(&message).unwrap_or_default());
+        self.messages.push(message);
         if self.messages.len() > MAX_LOGGED_MESSAGES {
             let excess = self.messages.len() - MAX_LOGGED_MESSAGES;
             self.messages.drain(..excess);
+            self.encoded.drain(..excess);
         }
     }
 
@@ -454,5 +484,35 @@ async fn item_outcome(deps: &Deps, user_id: Uuid, content_id: Uuid) -> Option<Ev
             refunded: true,
         }),
         crate::store::ContentStatus::Generating => None,
+    }
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+    use crate::state_machine::Personal;
+
+    #[test]
+    fn snapshots_round_trip_with_their_log() {
+        let dialogue = Dialogue::new(ContentType::Ritual, Personal::default());
+        let mut core = Core::new(Uuid::now_v7(), Uuid::now_v7(), dialogue, true);
+        for i in 0..(MAX_LOGGED_MESSAGES + 7) {
+            core.log(
+                if i % 2 == 0 { "user" } else { "assistant" },
+                &format!("line \"{i}\"\n"),
+            );
+        }
+        let bytes = core.encode().unwrap();
+        // The same shape a derived encoder would write.
+        let value: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(value["messages"], json!(core.messages));
+        assert_eq!(value["session_id"], json!(core.id));
+        assert_eq!(value["speak"], json!(true));
+        let restored = Core::restore(3, &bytes).unwrap();
+        assert_eq!(restored.messages.len(), MAX_LOGGED_MESSAGES);
+        assert_eq!(restored.messages[0].content, "line \"7\"\n");
+        assert_eq!(restored.encode().unwrap(), bytes);
+        assert_eq!((restored.version, restored.user_id), (3, core.user_id));
+        assert_eq!(restored.state(), core.state());
     }
 }
