@@ -5,7 +5,8 @@
 //! ```text
 //! cargo run --release --example fake_providers -- --llm-delay-ms 300 --tts-delay-ms 200
 //! ```
-//! Prints `LLM <base url>` and `TTS <base url>`, then serves until interrupted.
+//! Prints `LLM <base url>` and `TTS <base url>`, then serves until interrupted or
+//! terminated.
 
 #[allow(dead_code)]
 #[path = "../tests/api/fake_llm.rs"]
@@ -45,7 +46,12 @@ async fn main() {
     println!("LLM {}", llm.base_url);
     println!("TTS {}", tts.openai_base_url);
     std::io::stdout().flush().expect("stdout");
-    let _ = tokio::signal::ctrl_c().await;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("listen for SIGTERM");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
     println!(
         "served {} script and {} speech requests",
         llm.state.content_requests.load(Ordering::Relaxed),
