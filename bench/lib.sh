@@ -84,4 +84,3 @@ json() { # json FILE EXPRESSION: a value from a JSON report
   python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$1" "$2"
 }
 
-cores() { nproc; }

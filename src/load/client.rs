@@ -52,6 +52,14 @@ pub struct Incoming {
     pub code: Option<String>,
 }
 
+impl Incoming {
+    /// An `error` or `generation_failed` frame as a failure under its code
+    /// (`fallback` when it names none).
+    pub fn refusal(self, fallback: &str) -> Failure {
+        Failure::Frame(self.code.unwrap_or_else(|| fallback.to_owned()))
+    }
+}
+
 /// Where and how sockets connect.
 #[derive(Debug, Clone)]
 pub struct Target {

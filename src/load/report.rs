@@ -186,14 +186,14 @@ pub fn hints(errors: &BTreeMap<String, u64>, sessions: usize, users: usize) -> V
                 .to_owned(),
         );
     }
-    if errors.keys().any(|code| code == "CONNECT_NO_PORTS") {
+    if errors.contains_key("CONNECT_NO_PORTS") {
         hints.push(
             "CONNECT_NO_PORTS: one source address ran out of ports; spread the sockets with \
              --source-ips 127.0.0.2-127.0.0.40"
                 .to_owned(),
         );
     }
-    if errors.keys().any(|code| code == "CONNECT_TOO_MANY_FILES") {
+    if errors.contains_key("CONNECT_TOO_MANY_FILES") {
         hints.push(
             "CONNECT_TOO_MANY_FILES: this process hit its open-file limit; raise `ulimit -n` \
              or run several load processes"

@@ -268,9 +268,7 @@ impl Driver {
                 "started" => self.session_id = incoming.session_id,
                 "generation_complete" => self.generated_early = true,
                 "generation_failed" | "error" => {
-                    return Err(Failure::Frame(
-                        incoming.code.unwrap_or_else(|| "UNKNOWN".into()),
-                    ));
+                    return Err(incoming.refusal("UNKNOWN"));
                 }
                 _ => {}
             }
@@ -369,9 +367,7 @@ impl Driver {
             match incoming.kind.as_str() {
                 "generation_complete" => complete = true,
                 "generation_failed" | "error" => {
-                    return Err(Failure::Frame(
-                        incoming.code.unwrap_or_else(|| "GENERATION_FAILED".into()),
-                    ));
+                    return Err(incoming.refusal("GENERATION_FAILED"));
                 }
                 "response" => state = incoming.state.unwrap_or_default(),
                 _ => {}
@@ -404,9 +400,7 @@ impl Driver {
             match incoming.kind.as_str() {
                 "resumed" => break,
                 "error" => {
-                    return Err(Failure::Frame(
-                        incoming.code.unwrap_or_else(|| "UNKNOWN".into()),
-                    ));
+                    return Err(incoming.refusal("UNKNOWN"));
                 }
                 _ => {}
             }
@@ -438,9 +432,7 @@ impl Driver {
                     break;
                 }
                 if incoming.kind == "error" {
-                    return Err(Failure::Frame(
-                        incoming.code.unwrap_or_else(|| "UNKNOWN".into()),
-                    ));
+                    return Err(incoming.refusal("UNKNOWN"));
                 }
             }
             self.stats().heartbeats.fetch_add(1, Ordering::Relaxed);
