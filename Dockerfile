@@ -8,7 +8,9 @@ COPY Cargo.toml Cargo.lock ./
 RUN mkdir src && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
     && cargo build --release --locked \
     && rm -rf src
+COPY build.rs ./
 COPY migrations migrations
+COPY web web
 COPY src src
 RUN touch src/main.rs src/lib.rs && cargo build --release --locked
 

@@ -230,9 +230,13 @@ fn serve(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Se
     let config = state.config.clone();
     let max_body = config.max_body_bytes;
     let cors_origins = config.cors_origins.clone();
+    let console = web::Data::new(http::console::Console::new(
+        http::console::media_origin(config.s3.as_ref()).as_deref(),
+    ));
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .app_data(console.clone())
             .app_data(http::json_config(max_body))
             .app_data(web::PayloadConfig::new(max_body))
             .app_data(http::query_config())

@@ -5,8 +5,8 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::{
-    admin, auth, catalog, content, conversation, creators, credits, health, media, payments, users,
-    voices,
+    admin, auth, catalog, console, content, conversation, creators, credits, health, media,
+    payments, users, voices,
 };
 
 #[derive(OpenApi)]
@@ -77,6 +77,8 @@ use super::{
         admin::review_alert,
         admin::audit_log,
         admin::archive_pack,
+        console::index,
+        console::asset,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -92,6 +94,7 @@ use super::{
         (name = "payments", description = "Checkout, the provider's webhook, purchases"),
         (name = "admin", description = "Accounts, crisis alerts and the audit log (role admin)"),
         (name = "operations", description = "Health, readiness, metrics"),
+        (name = "console", description = "The browser console: its page and the files it loads"),
     )
 )]
 pub struct ApiDoc;

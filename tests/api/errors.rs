@@ -132,7 +132,13 @@ async fn transport_level_mistakes_get_the_envelope() {
         "NOT_FOUND",
     )
     .await;
-    expect_error(app.get("/", None).await, StatusCode::NOT_FOUND, "NOT_FOUND").await;
+    // Outside the API too (`/` is the console's page).
+    expect_error(
+        app.get("/nothing-here", None).await,
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+    )
+    .await;
     let response = app
         .client
         .delete(app.url("/api/v1/auth/login"))

@@ -460,6 +460,24 @@ impl TestApp {
         .await
     }
 
+    /// An account with this role and [`PASSWORD`], made in the store (as `waqup admin
+    /// create-user` does), for roles that signing up does not give.
+    pub async fn create_account(&self, email: &str, role: waqup::domain::Role) {
+        let email = waqup::domain::Email::parse(email).expect("a valid email");
+        self.state
+            .accounts
+            .create_account(waqup::auth::SignUp {
+                password: waqup::domain::Password::parse(PASSWORD, &email)
+                    .expect("a strong password"),
+                email,
+                display_name: None,
+                role,
+                initial_credits: 0,
+            })
+            .await
+            .expect("create the account");
+    }
+
     /// Registers a new user with a unique email and returns its tokens.
     pub async fn signed_up_user(&self) -> Tokens {
         let email = format!("user-{}@example.com", Uuid::new_v4().simple());

@@ -9,8 +9,10 @@ mod ws;
 
 mod auth;
 mod blob;
+mod browser;
 mod chat;
 mod cluster;
+mod console;
 mod conversation;
 mod credits;
 mod errors;

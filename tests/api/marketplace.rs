@@ -81,18 +81,8 @@ async fn creator(app: &TestApp) -> Tokens {
 
 /// The administrator `admin@example.com`, created in the store and signed in.
 async fn admin(app: &TestApp) -> Tokens {
-    let email = waqup::domain::Email::parse(ADMIN_EMAIL).unwrap();
-    app.state
-        .accounts
-        .create_account(waqup::auth::SignUp {
-            password: waqup::domain::Password::parse(PASSWORD, &email).unwrap(),
-            email,
-            display_name: None,
-            role: waqup::domain::Role::Admin,
-            initial_credits: 0,
-        })
-        .await
-        .unwrap();
+    app.create_account(ADMIN_EMAIL, waqup::domain::Role::Admin)
+        .await;
     let body = expect_status(app.login(ADMIN_EMAIL, PASSWORD).await, StatusCode::OK).await;
     assert_eq!(body["user"]["role"], "admin", "{body}");
     tokens_of(&body, ADMIN_EMAIL)

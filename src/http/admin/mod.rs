@@ -1,6 +1,8 @@
 //! `/api/v1/admin` (role `admin`): accounts (search, suspend, restore, role), crisis
 //! alerts and their review, the audit log, archiving any pack. Every change is audited.
 
+use std::collections::HashMap;
+
 use actix_web::{HttpRequest, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -249,6 +251,9 @@ pub async fn set_role(
 pub struct AlertView {
     pub id: Uuid,
     pub user_id: Uuid,
+    /// The person's email (in lists; absent once the account is deleted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_email: Option<String>,
     pub session_id: Option<Uuid>,
     pub severity: String,
     pub trigger_type: String,
@@ -267,6 +272,7 @@ impl From<CrisisAlert> for AlertView {
         AlertView {
             id: a.id,
             user_id: a.user_id,
+            user_email: None,
             session_id: a.session_id,
             severity: a.severity,
             trigger_type: a.trigger_type,
@@ -336,8 +342,27 @@ pub async fn list_alerts(
         .store
         .crisis_alerts(params.status.map(AlertStatus::as_str), page)
         .await?;
+    let mut people: Vec<Uuid> = alerts.iter().map(|a| a.user_id).collect();
+    people.sort_unstable();
+    people.dedup();
+    let emails: HashMap<Uuid, String> =
+        futures_util::future::try_join_all(people.iter().map(|id| state.store.user_by_id(*id)))
+            .await?
+            .into_iter()
+            .flatten()
+            .map(|u| (u.id, u.email))
+            .collect();
     Ok(web::Json(AlertsResponse {
-        alerts: alerts.into_iter().map(AlertView::from).collect(),
+        alerts: alerts
+            .into_iter()
+            .map(|a| {
+                let email = emails.get(&a.user_id).cloned();
+                AlertView {
+                    user_email: email,
+                    ..AlertView::from(a)
+                }
+            })
+            .collect(),
         pagination: Pagination::new(page, total),
     }))
 }
