@@ -298,6 +298,13 @@ try {
   await page.getByRole('heading', { name: packTitle }).waitFor();
   await payInSandbox(page, () => page.getByRole('button', { name: /^Buy/ }).first().click());
   await page.locator('.cat-owned').waitFor();
+
+  step('review the pack');
+  const review = page.locator('form.cat-review-form');
+  await review.locator('select[name=rating]').selectOption('5');
+  await review.locator('textarea[name=body]').fill('It got me through exam week.');
+  await review.getByRole('button', { name: 'Post review' }).click();
+  await page.locator('.cat-review', { hasText: 'It got me through exam week.' }).waitFor();
   await shot(page, 'pack');
 
   step('play an item of the pack');
