@@ -34,6 +34,8 @@ pub const DEFAULT_JOB_LEASE_SECS: u64 = 30;
 const MIN_JOB_LEASE_SECS: u64 = 3;
 /// Default speech model of an OpenAI-compatible TTS API.
 pub const DEFAULT_TTS_MODEL: &str = "gpt-4o-mini-tts";
+pub const DEFAULT_STT_MODEL: &str = "whisper-1";
+pub const DEFAULT_STT_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_ELEVENLABS_BASE_URL: &str = "https://api.elevenlabs.io";
 pub const DEFAULT_ELEVENLABS_MODEL: &str = "eleven_multilingual_v2";
 /// Default longest wait for one sentence of speech.
@@ -101,6 +103,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Which voice speaks generated items, and how to reach it.
     pub tts: TtsConfig,
+    /// Speech input (an OpenAI-compatible transcription API); `None` answers
+    /// `audio_end` with `STT_NOT_CONFIGURED`.
+    pub stt: Option<SttConfig>,
     /// How finished tracks are encoded.
     pub audio_format: crate::audio::AudioFormat,
     /// A soft tone bed under every track.
@@ -200,6 +205,16 @@ pub struct TtsConfig {
     pub timeout: std::time::Duration,
     /// Sentences spoken at once on this node, across its generations.
     pub concurrency: usize,
+}
+
+/// How to reach the speech-to-text API (`POST {base_url}/audio/transcriptions`).
+#[derive(Clone, Debug)]
+pub struct SttConfig {
+    pub base_url: String,
+    pub api_key: Option<SecretString>,
+    pub model: String,
+    /// Longest wait for one utterance's transcript.
+    pub timeout: std::time::Duration,
 }
 
 /// Credits per content type (defaults: affirmation 1, guided meditation 2, ritual 3).
@@ -425,6 +440,10 @@ struct Layer {
     s3_secret_access_key: Option<String>,
     media_url_ttl_secs: Option<u64>,
     public_url: Option<String>,
+    stt_base_url: Option<String>,
+    stt_api_key: Option<String>,
+    stt_model: Option<String>,
+    stt_timeout_secs: Option<u64>,
     tts_provider: Option<TtsChoice>,
     tts_base_url: Option<String>,
     tts_api_key: Option<String>,
@@ -491,6 +510,10 @@ impl Layer {
             media_url_ttl_secs: top.media_url_ttl_secs.or(self.media_url_ttl_secs),
             public_url: top.public_url.or(self.public_url),
             tts_provider: top.tts_provider.or(self.tts_provider),
+            stt_base_url: top.stt_base_url.or(self.stt_base_url),
+            stt_api_key: top.stt_api_key.or(self.stt_api_key),
+            stt_model: top.stt_model.or(self.stt_model),
+            stt_timeout_secs: top.stt_timeout_secs.or(self.stt_timeout_secs),
             tts_base_url: top.tts_base_url.or(self.tts_base_url),
             tts_api_key: top.tts_api_key.or(self.tts_api_key),
             tts_model: top.tts_model.or(self.tts_model),
@@ -576,6 +599,10 @@ impl Layer {
             media_url_ttl_secs: parse_env(&get, "WAQUP_MEDIA_URL_TTL_SECS")?,
             public_url: get("WAQUP_PUBLIC_URL"),
             tts_provider: parse_env(&get, "WAQUP_TTS_PROVIDER")?,
+            stt_base_url: get("WAQUP_STT_BASE_URL"),
+            stt_api_key: get("WAQUP_STT_API_KEY"),
+            stt_model: get("WAQUP_STT_MODEL"),
+            stt_timeout_secs: parse_env(&get, "WAQUP_STT_TIMEOUT_SECS")?,
             tts_base_url: get("WAQUP_TTS_BASE_URL"),
             tts_api_key: get("WAQUP_TTS_API_KEY"),
             tts_model: get("WAQUP_TTS_MODEL"),
@@ -761,6 +788,7 @@ impl Config {
 
     fn finish(mut layer: Layer) -> Result<Config, ConfigError> {
         let tts = tts_config(&mut layer)?;
+        let stt = stt_config(&mut layer)?;
         let payments = payments_config(&mut layer)?;
         let data_dir = layer.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
         let database_url = match layer.database_url {
@@ -896,6 +924,7 @@ impl Config {
             costs,
             llm,
             tts,
+            stt,
             audio_format: layer.audio_format.unwrap_or(crate::audio::AudioFormat::Mp3),
             audio_bed: layer.audio_bed.unwrap_or(false),
             max_sessions_per_user,
@@ -1034,6 +1063,34 @@ fn payments_config(layer: &mut Layer) -> Result<PaymentsConfig, ConfigError> {
         currency,
         credit_packs,
     })
+}
+
+/// Speech input is on when `WAQUP_STT_BASE_URL` is set.
+fn stt_config(layer: &mut Layer) -> Result<Option<SttConfig>, ConfigError> {
+    let Some(base_url) = layer.stt_base_url.take() else {
+        return Ok(None);
+    };
+    let base_url = base_url.trim().trim_end_matches('/').to_owned();
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return Err(ConfigError::Invalid {
+            key: "WAQUP_STT_BASE_URL",
+            message: "must be an http:// or https:// URL".into(),
+        });
+    }
+    Ok(Some(SttConfig {
+        base_url,
+        api_key: layer.stt_api_key.take().map(SecretString::from),
+        model: layer
+            .stt_model
+            .take()
+            .unwrap_or_else(|| DEFAULT_STT_MODEL.to_owned()),
+        timeout: std::time::Duration::from_secs(
+            layer
+                .stt_timeout_secs
+                .unwrap_or(DEFAULT_STT_TIMEOUT_SECS)
+                .max(1),
+        ),
+    }))
 }
 
 /// The TTS settings; the OpenAI speech API falls back to the LLM's URL and key when it

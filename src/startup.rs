@@ -177,7 +177,12 @@ impl Application {
         if config.run_jobs {
             spawn_audio_purge(library.clone());
         }
+        let transcriber = config
+            .stt
+            .as_ref()
+            .map(crate::providers::stt::Transcriber::new);
         let state = web::Data::new(AppState {
+            transcriber,
             config: Arc::new(config),
             store,
             cache,

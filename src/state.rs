@@ -35,4 +35,6 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The conversation actors.
     pub engine: Engine,
+    /// Speech input; `None` without `WAQUP_STT_BASE_URL`.
+    pub transcriber: Option<crate::providers::stt::Transcriber>,
 }

@@ -51,6 +51,9 @@ pub enum ClientFrame {
     AudioEnd {
         session_id: Uuid,
         format: String,
+        /// The rate of raw `pcm16` audio (default 16000).
+        #[serde(default)]
+        sample_rate: Option<u32>,
     },
     Ping,
 }
@@ -222,6 +225,11 @@ pub enum ServerFrame {
         content_id: Option<Uuid>,
         messages: Vec<ChatMessage>,
     },
+    /// What was heard in an utterance, before it is answered as a message.
+    Transcript {
+        session_id: Uuid,
+        text: String,
+    },
     ResponseDelta {
         session_id: Uuid,
         delta: String,
@@ -302,6 +310,10 @@ pub mod code {
     pub const MESSAGE_TOO_LONG: &str = "MESSAGE_TOO_LONG";
     pub const INSUFFICIENT_CREDITS: &str = "INSUFFICIENT_CREDITS";
     pub const STT_NOT_CONFIGURED: &str = "STT_NOT_CONFIGURED";
+    pub const STT_FAILED: &str = "STT_FAILED";
+    pub const AUDIO_EMPTY: &str = "AUDIO_EMPTY";
+    pub const AUDIO_TOO_LARGE: &str = "AUDIO_TOO_LARGE";
+    pub const INVALID_AUDIO: &str = "INVALID_AUDIO";
     pub const GENERATION_FAILED: &str = "GENERATION_FAILED";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";

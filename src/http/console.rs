@@ -290,8 +290,12 @@ mod tests {
     fn the_console_has_a_sentence_for_every_error_code() {
         let (_, messages) = FILES.iter().find(|(n, _)| *n == "js/errors.js").unwrap();
         let messages = std::str::from_utf8(messages).unwrap();
-        let codes: Vec<&str> = include_str!("../error.rs")
-            .lines()
+        // The API's codes, and the socket's (the `code` module of the protocol).
+        let protocol = include_str!("../actors/protocol.rs");
+        let socket = &protocol[protocol.find("pub mod code {").unwrap()..];
+        let codes: Vec<&str> = [include_str!("../error.rs"), socket]
+            .iter()
+            .flat_map(|source| source.lines())
             .filter_map(|l| l.trim().strip_prefix("pub const "))
             .filter_map(|l| l.split('"').nth(1))
             .collect();

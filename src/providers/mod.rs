@@ -3,4 +3,5 @@
 
 pub mod llm;
 pub mod payments;
+pub mod stt;
 pub mod tts;

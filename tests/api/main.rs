@@ -1,6 +1,7 @@
 //! Integration tests: the whole application over HTTP, on both backends.
 
 mod fake_llm;
+mod fake_stt;
 mod fake_tts;
 mod helpers;
 mod library_fixtures;
@@ -26,6 +27,7 @@ mod payments;
 mod privacy;
 mod process;
 mod rate_limit;
+mod speech_input;
 mod store;
 mod users;
 mod voice;

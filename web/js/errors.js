@@ -51,6 +51,11 @@ const MESSAGES = {
   SESSION_MISMATCH: 'This socket belongs to another conversation. Reconnecting…',
   MESSAGE_TOO_LONG: 'That message is too long. Please keep it under 4,000 characters.',
   STT_NOT_CONFIGURED: 'Speech input is not available on this server. Please type instead.',
+  STT_FAILED: 'Your voice could not be turned into text just now. Please try again, or type.',
+  AUDIO_EMPTY: 'No speech was heard. Please try again, a little closer to the microphone.',
+  AUDIO_TOO_LARGE: 'That recording is too long. Please keep each thing you say under a minute.',
+  INVALID_AUDIO: 'That recording could not be read. Please try again.',
+  GENERATION_FAILED: 'The item could not be created. Your credits were not charged; please try again.',
   // The console's own
   NETWORK: 'The server cannot be reached. Check your connection.',
   SOCKET_REPLACED: 'This conversation was opened in another window.',

@@ -16,9 +16,11 @@ use crate::actors::{
     Attach, Backlog, ClientCommand, Command, Create, Detach, Engine, Open, Outbound, SessionActor,
     SessionError, SessionView, SocketJoin, SocketLeave, SocketLink,
 };
+use crate::audio::{MAX_UTTERANCE_BYTES, UtteranceError, UtteranceFormat, check_utterance};
 use crate::auth::AuthUser;
 use crate::domain::Role;
 use crate::error::ApiError;
+use crate::providers::stt::Transcriber;
 use crate::ratelimit::RateLimiter;
 use crate::state::AppState;
 
@@ -59,6 +61,8 @@ pub async fn conversation_socket(
         engine: state.engine.clone(),
         limiter: state.limiter.clone(),
         attached: None,
+        transcriber: state.transcriber.clone(),
+        utterance: Utterance::default(),
     };
     actix_web::rt::spawn(connection.run(session, stream));
     Ok(response)
@@ -80,6 +84,17 @@ struct Connection {
     engine: Engine,
     limiter: Option<Arc<dyn RateLimiter>>,
     attached: Option<(Uuid, Addr<SessionActor>)>,
+    transcriber: Option<Transcriber>,
+    /// The utterance being received (binary frames until `audio_end`).
+    utterance: Utterance,
+}
+
+/// Audio received for one utterance.
+#[derive(Default)]
+struct Utterance {
+    bytes: Vec<u8>,
+    /// It outgrew [`MAX_UTTERANCE_BYTES`]; the rest of it is dropped.
+    overflow: bool,
 }
 
 impl Connection {
@@ -106,11 +121,7 @@ impl Connection {
                     last_heard = Instant::now();
                     let reply = match message {
                         AggregatedMessage::Text(text) => self.on_text(&text, &tx).await,
-                        AggregatedMessage::Binary(_) => Some(ServerFrame::error(
-                            code::STT_NOT_CONFIGURED,
-                            "voice input needs a speech-to-text provider; send text messages",
-                            self.attached.as_ref().map(|(id, _)| *id),
-                        )),
+                        AggregatedMessage::Binary(bytes) => self.on_audio(&bytes),
                         AggregatedMessage::Ping(bytes) => {
                             if session.pong(&bytes).await.is_err() { break None; }
                             None
@@ -219,11 +230,11 @@ impl Connection {
             ClientFrame::Voice { session_id, speak } => {
                 self.command(session_id, ClientCommand::Voice(speak)).await
             }
-            ClientFrame::AudioEnd { session_id, .. } => Err(Refusal::Frame(ServerFrame::error(
-                code::STT_NOT_CONFIGURED,
-                "voice input needs a speech-to-text provider; send text messages",
-                Some(session_id),
-            ))),
+            ClientFrame::AudioEnd {
+                session_id,
+                format,
+                sample_rate,
+            } => self.audio_end(session_id, &format, sample_rate, tx).await,
         };
         match outcome {
             Ok(frame) => frame,
@@ -328,27 +339,120 @@ impl Connection {
         session_id: Uuid,
         command: ClientCommand,
     ) -> Result<Option<ServerFrame>, Refusal> {
-        let addr = match &self.attached {
-            Some((attached, addr)) if *attached == session_id => addr.clone(),
-            Some(_) => {
-                return Err(Refusal::Frame(ServerFrame::error(
-                    code::SESSION_MISMATCH,
-                    "this socket is attached to another conversation; send resume first",
-                    Some(session_id),
-                )));
-            }
-            None => {
-                return Err(Refusal::Frame(ServerFrame::error(
-                    code::NO_SESSION,
-                    "no conversation on this socket; send start or resume first",
-                    Some(session_id),
-                )));
-            }
-        };
+        let addr = self.attached_to(session_id)?;
         if !matches!(command, ClientCommand::Interrupt | ClientCommand::Voice(_)) {
             self.limit().await?;
         }
         send_command(&addr, self.user.id, command)
+            .await
+            .map_err(|e| Refusal::Session(e, Some(session_id)))?;
+        Ok(None)
+    }
+
+    /// The session this socket serves, when it is `session_id`.
+    fn attached_to(&self, session_id: Uuid) -> Result<Addr<SessionActor>, Refusal> {
+        match &self.attached {
+            Some((attached, addr)) if *attached == session_id => Ok(addr.clone()),
+            Some(_) => Err(Refusal::Frame(ServerFrame::error(
+                code::SESSION_MISMATCH,
+                "this socket is attached to another conversation; send resume first",
+                Some(session_id),
+            ))),
+            None => Err(Refusal::Frame(ServerFrame::error(
+                code::NO_SESSION,
+                "no conversation on this socket; send start or resume first",
+                Some(session_id),
+            ))),
+        }
+    }
+
+    /// A binary frame: a piece of the utterance that `audio_end` will close.
+    fn on_audio(&mut self, bytes: &[u8]) -> Option<ServerFrame> {
+        if self.transcriber.is_none() {
+            return Some(ServerFrame::error(
+                code::STT_NOT_CONFIGURED,
+                "voice input needs a speech-to-text provider; send text messages",
+                self.attached.as_ref().map(|(id, _)| *id),
+            ));
+        }
+        if self.utterance.overflow {
+            return None;
+        }
+        if self.utterance.bytes.len() + bytes.len() > MAX_UTTERANCE_BYTES {
+            // Keep nothing of it; `audio_end` reports it.
+            self.utterance = Utterance {
+                overflow: true,
+                ..Utterance::default()
+            };
+            return None;
+        }
+        self.utterance.bytes.extend_from_slice(bytes);
+        None
+    }
+
+    /// The end of an utterance: check it, transcribe it, say what was heard
+    /// (`transcript`), and carry the text on as a message.
+    async fn audio_end(
+        &mut self,
+        session_id: Uuid,
+        format: &str,
+        sample_rate: Option<u32>,
+        tx: &mpsc::Sender<Outbound>,
+    ) -> Result<Option<ServerFrame>, Refusal> {
+        let utterance = std::mem::take(&mut self.utterance);
+        let refuse = |code: &'static str, message: String| {
+            Refusal::Frame(ServerFrame::error(code, message, Some(session_id)))
+        };
+        let Some(transcriber) = self.transcriber.clone() else {
+            return Err(refuse(
+                code::STT_NOT_CONFIGURED,
+                "voice input needs a speech-to-text provider; send text messages".into(),
+            ));
+        };
+        let addr = self.attached_to(session_id)?;
+        let format = UtteranceFormat::parse(format).ok_or_else(|| {
+            refuse(
+                code::INVALID_AUDIO,
+                format!("unknown audio format `{format}`; send wav, pcm16, ogg or webm"),
+            )
+        })?;
+        if utterance.overflow {
+            return Err(refuse(
+                code::AUDIO_TOO_LARGE,
+                UtteranceError::TooLarge.to_string(),
+            ));
+        }
+        // Decoding a long WAV is CPU work: off this socket's thread.
+        let checked = actix_web::rt::task::spawn_blocking(move || {
+            check_utterance(format, utterance.bytes, sample_rate)
+        })
+        .await
+        .map_err(|_| refuse(code::INTERNAL_ERROR, "the audio could not be read".into()))?;
+        let checked = checked.map_err(|e| {
+            let code = match e {
+                UtteranceError::Empty => code::AUDIO_EMPTY,
+                UtteranceError::TooLarge | UtteranceError::TooLong(_) => code::AUDIO_TOO_LARGE,
+                UtteranceError::Undecodable { .. } => code::INVALID_AUDIO,
+            };
+            refuse(code, e.to_string())
+        })?;
+        self.limit().await?;
+        let text = transcriber
+            .transcribe(checked)
+            .await
+            .map_err(|e| refuse(code::STT_FAILED, e.to_string()))?;
+        if text.is_empty() {
+            return Err(refuse(
+                code::AUDIO_EMPTY,
+                "no speech was heard in the audio".into(),
+            ));
+        }
+        let text: String = text.chars().take(MAX_MESSAGE_CHARS).collect();
+        let _ = tx.try_send(Outbound::Frame(ServerFrame::Transcript {
+            session_id,
+            text: text.clone(),
+        }));
+        send_command(&addr, self.user.id, ClientCommand::Message(text))
             .await
             .map_err(|e| Refusal::Session(e, Some(session_id)))?;
         Ok(None)
