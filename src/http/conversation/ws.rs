@@ -20,7 +20,7 @@ use crate::audio::{MAX_UTTERANCE_BYTES, UtteranceError, UtteranceFormat, check_u
 use crate::auth::AuthUser;
 use crate::domain::Role;
 use crate::error::ApiError;
-use crate::providers::stt::Transcriber;
+use crate::providers::stt::{SttError, Transcriber};
 use crate::ratelimit::RateLimiter;
 use crate::state::AppState;
 
@@ -437,10 +437,16 @@ impl Connection {
             refuse(code, e.to_string())
         })?;
         self.limit().await?;
-        let text = transcriber
-            .transcribe(checked)
-            .await
-            .map_err(|e| refuse(code::STT_FAILED, e.to_string()))?;
+        let text = transcriber.transcribe(checked).await.map_err(|e| {
+            // The cause (which may name hosts) is logged; the client gets the kind.
+            let message = match e {
+                SttError::Timeout(_) => "the speech-to-text service did not answer in time",
+                SttError::Rejected(_) | SttError::Failed(_) => {
+                    "the speech-to-text service could not transcribe this audio"
+                }
+            };
+            refuse(code::STT_FAILED, message.into())
+        })?;
         if text.is_empty() {
             return Err(refuse(
                 code::AUDIO_EMPTY,
