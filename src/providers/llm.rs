@@ -9,7 +9,6 @@ use anyhow::{Context, bail};
 use async_openai::Client;
 use async_openai::config::OpenAIConfig;
 use futures_util::{Stream, StreamExt};
-use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -77,16 +76,8 @@ struct ChunkDelta {
 
 impl Llm {
     pub fn new(config: &LlmConfig) -> Llm {
-        let api_key = config
-            .api_key
-            .as_ref()
-            .map(|k| k.expose_secret().to_owned())
-            .unwrap_or_default();
-        let openai = OpenAIConfig::new()
-            .with_api_base(config.base_url.clone())
-            .with_api_key(api_key);
         Llm {
-            client: Client::with_config(openai),
+            client: super::openai_client(&config.base_url, config.api_key.as_ref()),
             model: config.model.clone(),
             timeout: config.timeout,
         }

@@ -8,7 +8,6 @@ use async_openai::Client;
 use async_openai::config::OpenAIConfig;
 use async_openai::error::OpenAIError;
 use async_openai::types::audio::{AudioInput, CreateTranscriptionRequest};
-use secrecy::ExposeSecret;
 use tokio::sync::Semaphore;
 
 use crate::audio::Utterance;
@@ -45,16 +44,8 @@ pub struct Transcriber {
 
 impl Transcriber {
     pub fn new(config: &SttConfig) -> Transcriber {
-        let api_key = config
-            .api_key
-            .as_ref()
-            .map(|k| k.expose_secret().to_owned())
-            .unwrap_or_default();
-        let openai = OpenAIConfig::new()
-            .with_api_base(config.base_url.clone())
-            .with_api_key(api_key);
         Transcriber {
-            client: Client::with_config(openai),
+            client: super::openai_client(&config.base_url, config.api_key.as_ref()),
             model: config.model.clone(),
             timeout: config.timeout,
             permits: Arc::new(Semaphore::new(CONCURRENCY)),

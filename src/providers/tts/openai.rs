@@ -7,7 +7,6 @@ use async_openai::config::OpenAIConfig;
 use async_openai::error::OpenAIError;
 use async_openai::types::audio::{CreateSpeechRequest, SpeechModel, SpeechResponseFormat, Voice};
 use async_trait::async_trait;
-use secrecy::ExposeSecret;
 
 use super::{SpeechAudio, SpeechRequest, TtsError, TtsProvider, delivery, speed};
 use crate::config::{DEFAULT_LLM_BASE_URL, TtsConfig};
@@ -24,20 +23,12 @@ pub struct OpenAiSpeech {
 
 impl OpenAiSpeech {
     pub fn new(config: &TtsConfig, timeout: Duration) -> OpenAiSpeech {
-        let api_key = config
-            .openai_api_key
-            .as_ref()
-            .map(|k| k.expose_secret().to_owned())
-            .unwrap_or_default();
         let base_url = config
             .openai_base_url
-            .clone()
-            .unwrap_or_else(|| DEFAULT_LLM_BASE_URL.to_owned());
-        let openai = OpenAIConfig::new()
-            .with_api_base(base_url)
-            .with_api_key(api_key);
+            .as_deref()
+            .unwrap_or(DEFAULT_LLM_BASE_URL);
         OpenAiSpeech {
-            client: Client::with_config(openai),
+            client: crate::providers::openai_client(base_url, config.openai_api_key.as_ref()),
             model: config.openai_model.clone(),
             timeout,
         }
