@@ -1070,13 +1070,7 @@ fn stt_config(layer: &mut Layer) -> Result<Option<SttConfig>, ConfigError> {
     let Some(base_url) = layer.stt_base_url.take() else {
         return Ok(None);
     };
-    let base_url = base_url.trim().trim_end_matches('/').to_owned();
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-        return Err(ConfigError::Invalid {
-            key: "WAQUP_STT_BASE_URL",
-            message: "must be an http:// or https:// URL".into(),
-        });
-    }
+    let base_url = http_url("WAQUP_STT_BASE_URL", &base_url)?;
     Ok(Some(SttConfig {
         base_url,
         api_key: layer.stt_api_key.take().map(SecretString::from),
