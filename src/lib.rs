@@ -15,6 +15,7 @@ pub mod chat;
 pub mod cli;
 pub mod config;
 pub mod conversation;
+pub mod cpu;
 pub mod domain;
 pub mod error;
 pub mod generation;

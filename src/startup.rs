@@ -24,7 +24,7 @@ use crate::cache::{
     Cache, MemoryCache, MemorySessionStore, RedisCache, RedisSessionStore, SessionStore,
 };
 use crate::config::{Config, SecretUrl, StoreKind};
-use crate::conversation::{Understanding, Voice};
+use crate::conversation::{Speaker, Understanding, Voice};
 use crate::generation::ContentWriter;
 use crate::generation::narration::Narrator;
 use crate::http::{self, middleware};
@@ -131,6 +131,7 @@ impl Application {
             understanding: Understanding::new(llm.clone()),
             voice: Voice::new(llm.clone()),
             writer: ContentWriter::new(llm),
+            speaker: Speaker::new(narrator.clone(), config.audio_format),
             narrator,
             blobs: blobs.clone(),
             media_url_ttl: config.media_url_ttl,

@@ -28,14 +28,14 @@ pub use jobs::{JobRunner, RunJob};
 pub use registry::{Create, Open, Peek, SessionRegistry, SocketJoin, SocketLeave};
 pub use session::{
     Attach, Backlog, ClientCommand, Command, Detach, Outbound, SessionActor, SessionError,
-    SessionView, SocketLink, TurnReply, View,
+    SessionView, SocketLink, SpeechPart, TurnReply, View,
 };
 
 use crate::batch::Batcher;
 use crate::blob::BlobStore;
 use crate::cache::SessionStore;
 use crate::config::Costs;
-use crate::conversation::{Understanding, Voice};
+use crate::conversation::{Speaker, Understanding, Voice};
 use crate::generation::ContentWriter;
 use crate::generation::narration::Narrator;
 use crate::store::{ConversationRecord, Repository, StoreError};
@@ -146,6 +146,8 @@ pub struct EngineParts {
     pub writer: ContentWriter,
     /// Speaks scripts into audio files.
     pub narrator: Narrator,
+    /// Voices replies, sentence by sentence, for sessions that asked for it.
+    pub speaker: Speaker,
     /// Where audio files are kept.
     pub blobs: Arc<dyn BlobStore>,
     /// How long a signed playback URL stays valid.

@@ -234,6 +234,21 @@ pub enum ServerFrame {
         session_id: Uuid,
         delta: String,
     },
+    /// One spoken sentence of a reply follows as binary frames: a whole `format` file
+    /// (`mp3` or `ogg`), closed by `reply_audio_end` with the same `seq`.
+    ReplyAudio {
+        session_id: Uuid,
+        format: &'static str,
+        sample_rate: u32,
+        /// Counts the clips of a session from 1.
+        seq: u64,
+        /// The sentence it says (a caption).
+        text: String,
+    },
+    ReplyAudioEnd {
+        session_id: Uuid,
+        seq: u64,
+    },
     Response {
         session_id: Uuid,
         content: String,
@@ -314,6 +329,8 @@ pub mod code {
     pub const AUDIO_EMPTY: &str = "AUDIO_EMPTY";
     pub const AUDIO_TOO_LARGE: &str = "AUDIO_TOO_LARGE";
     pub const INVALID_AUDIO: &str = "INVALID_AUDIO";
+    pub const VOICE_UNAVAILABLE: &str = "VOICE_UNAVAILABLE";
+    pub const REPLY_AUDIO_FAILED: &str = "REPLY_AUDIO_FAILED";
     pub const GENERATION_FAILED: &str = "GENERATION_FAILED";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";

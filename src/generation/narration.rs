@@ -170,6 +170,24 @@ impl Narrator {
         })
     }
 
+    /// One sentence (of a spoken reply) as PCM, through the same cache and retries.
+    pub async fn speak_sentence(
+        &self,
+        text: &str,
+        voice: &'static VoiceEntry,
+        pace: Pace,
+        tone: Tone,
+    ) -> anyhow::Result<Arc<Pcm>> {
+        let request = NarrationRequest {
+            script: text,
+            voice,
+            pace,
+            tone,
+            target_seconds: None,
+        };
+        self.speak(text, &request).await
+    }
+
     /// One sentence as PCM: from the cache, or spoken (and retried) and decoded.
     async fn speak(&self, text: &str, request: &NarrationRequest<'_>) -> anyhow::Result<Arc<Pcm>> {
         let key = CacheKey {

@@ -50,6 +50,9 @@ pub struct Incoming {
     pub state: Option<String>,
     #[serde(default)]
     pub code: Option<String>,
+    /// A binary frame (reply audio; `kind` is `binary`): its length.
+    #[serde(skip)]
+    pub audio_bytes: usize,
 }
 
 impl Incoming {
@@ -116,7 +119,14 @@ impl Socket {
             .map_err(|e| Failure::Dropped(ws_failure(&e)))
     }
 
-    /// The next text frame, within `timeout`.
+    pub async fn send_binary(&mut self, bytes: Vec<u8>) -> Result<(), Failure> {
+        self.ws
+            .send(Message::binary(bytes))
+            .await
+            .map_err(|e| Failure::Dropped(ws_failure(&e)))
+    }
+
+    /// The next frame, within `timeout`: a text frame, or a binary one as kind `binary`.
     pub async fn next(&mut self, timeout: Duration) -> Result<Incoming, Failure> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
@@ -130,6 +140,15 @@ impl Socket {
                 Message::Text(text) => {
                     return serde_json::from_str(text.as_str())
                         .map_err(|_| Failure::Frame("CLIENT_UNREADABLE_FRAME".into()));
+                }
+                Message::Binary(bytes) => {
+                    return Ok(Incoming {
+                        kind: "binary".to_owned(),
+                        session_id: None,
+                        state: None,
+                        code: None,
+                        audio_bytes: bytes.len(),
+                    });
                 }
                 Message::Close(frame) => {
                     let code = frame.map_or(1005, |f| u16::from(f.code));

@@ -93,9 +93,46 @@ pub struct LoadArgs {
     /// `--generate`: the longest wait for an item.
     #[arg(long, value_parser = parse_duration, default_value = "300s")]
     pub generation_timeout: Duration,
+    /// `voice`: the WAV recording every message is spoken with (by default one is
+    /// recorded with espeak-ng at the start of the run).
+    #[arg(long, value_name = "FILE")]
+    pub utterance: Option<PathBuf>,
     /// No live progress line.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// What the `voice` scenario says when no recording is given.
+const SPOKEN: &str = "I want to feel calm and confident before my exams";
+
+/// The recording the `voice` scenario streams: the file given, or `SPOKEN` recorded
+/// with espeak-ng. Checked as the server will check it.
+fn utterance(path: Option<&std::path::Path>) -> anyhow::Result<Vec<u8>> {
+    let bytes = match path {
+        Some(path) => std::fs::read(path).with_context(|| format!("read {}", path.display()))?,
+        None => {
+            let file =
+                std::env::temp_dir().join(format!("waqup-utterance-{}.wav", uuid::Uuid::new_v4()));
+            let status = std::process::Command::new("espeak-ng")
+                .arg("-w")
+                .arg(&file)
+                .arg(SPOKEN)
+                .stdout(std::process::Stdio::null())
+                .status();
+            let recorded = std::fs::read(&file);
+            let _ = std::fs::remove_file(&file);
+            if !status.is_ok_and(|s| s.success()) {
+                bail!(
+                    "the voice scenario streams a recorded utterance: pass --utterance FILE.wav, \
+                     or install espeak-ng to record one"
+                );
+            }
+            recorded.context("read the recorded utterance")?
+        }
+    };
+    crate::audio::check_utterance(crate::audio::UtteranceFormat::Wav, bytes.clone(), None)
+        .context("the utterance must be a WAV file the server accepts")?;
+    Ok(bytes)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -305,6 +342,10 @@ pub async fn run(args: LoadArgs, tokens: Vec<String>) -> anyhow::Result<Report> 
     {
         bail!("--rate must be a positive number of turns per second");
     }
+    let utterance = match args.scenario {
+        Scenario::Voice => Some(Arc::new(utterance(args.utterance.as_deref())?)),
+        _ => None,
+    };
     raise_file_limit(args.sessions)?;
     let sources = args.source_ips.clone().map(|s| s.0).unwrap_or_default();
     check_ports(args.sessions, sources.len());
@@ -325,6 +366,7 @@ pub async fn run(args: LoadArgs, tokens: Vec<String>) -> anyhow::Result<Report> 
         heartbeat: args.heartbeat,
         turn_timeout: args.turn_timeout,
         generation_timeout: args.generation_timeout,
+        utterance,
     });
     let (stop_tx, stop) = watch::channel(false);
     let started_at = now();
@@ -390,6 +432,8 @@ pub async fn run(args: LoadArgs, tokens: Vec<String>) -> anyhow::Result<Report> 
         generations: Stats::count(&stats.generations),
         heartbeats: Stats::count(&stats.heartbeats),
         resumes: Stats::count(&stats.resumes),
+        utterances: Stats::count(&stats.utterances),
+        reply_audio_kib: Stats::count(&stats.reply_audio_bytes) / 1024,
         errors: Stats::count(&stats.errors),
         hints: report::hints(&errors_by_code, args.sessions, users),
         errors_by_code,

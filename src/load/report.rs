@@ -78,6 +78,11 @@ pub struct Report {
     pub generations: u64,
     pub heartbeats: u64,
     pub resumes: u64,
+    /// `voice`: utterances streamed, and KiB of reply audio heard.
+    #[serde(default)]
+    pub utterances: u64,
+    #[serde(default)]
+    pub reply_audio_kib: u64,
     pub errors: u64,
     pub errors_by_code: BTreeMap<String, u64>,
     /// Milliseconds, by latency (`connect`, `turn`, `first_delta`, `generation`,
@@ -130,6 +135,13 @@ impl Report {
             self.heartbeats,
             self.resumes
         );
+        if self.utterances > 0 {
+            let _ = writeln!(
+                out,
+                "utterances {}, reply audio {} KiB",
+                self.utterances, self.reply_audio_kib
+            );
+        }
         let _ = writeln!(
             out,
             "\n{:<12} {:>9} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",

@@ -29,6 +29,9 @@ pub enum Scenario {
     Idle,
     /// Like `dialogue`, but the socket drops every two turns and a new one resumes.
     Resume,
+    /// Like `dialogue`, spoken: each message is a recorded utterance streamed as binary
+    /// frames and `audio_end`, and replies are voiced (`speak: true`).
+    Voice,
 }
 
 impl Scenario {
@@ -38,6 +41,7 @@ impl Scenario {
             Scenario::Chat => "chat",
             Scenario::Idle => "idle",
             Scenario::Resume => "resume",
+            Scenario::Voice => "voice",
         }
     }
 }
@@ -108,7 +112,12 @@ pub struct RunContext {
     pub heartbeat: Duration,
     pub turn_timeout: Duration,
     pub generation_timeout: Duration,
+    /// `voice`: the WAV every message is spoken with.
+    pub utterance: Option<Arc<Vec<u8>>>,
 }
+
+/// Bytes of an utterance per binary frame (under the server's 64 KiB frame limit).
+const UTTERANCE_FRAME_BYTES: usize = 32 * 1024;
 
 /// Turns after which a dialogue that has not reached its summary is cancelled.
 const MAX_STEPS: u32 = 12;
@@ -266,6 +275,11 @@ impl Driver {
                         .record(self.index, Latency::FirstDelta, from.elapsed());
                 }
                 "started" => self.session_id = incoming.session_id,
+                "binary" => {
+                    self.stats()
+                        .reply_audio_bytes
+                        .fetch_add(incoming.audio_bytes as u64, Ordering::Relaxed);
+                }
                 "generation_complete" => self.generated_early = true,
                 "generation_failed" | "error" => {
                     return Err(incoming.refusal("UNKNOWN"));
@@ -283,15 +297,62 @@ impl Driver {
     async fn start(&mut self) -> Result<String, Failure> {
         self.session_id = None;
         self.generated_early = false;
-        let frame = json!({"type": "start", "content_type": self.run.content_type});
+        let speak = self.run.scenario == Scenario::Voice;
+        let frame = json!({"type": "start", "content_type": self.run.content_type, "speak": speak});
         let state = self.turn(frame).await?;
         self.session_id()?;
         Ok(state)
     }
 
     async fn say(&mut self, text: &str) -> Result<String, Failure> {
+        if let Some(utterance) = self.run.utterance.clone() {
+            return self.speak(&utterance).await;
+        }
         let frame = json!({"type": "message", "session_id": self.session_id()?, "content": text});
         self.turn(frame).await
+    }
+
+    /// `voice`: streams the utterance, then waits for its transcript and the voiced
+    /// reply. The three voice latencies run from `audio_end`.
+    async fn speak(&mut self, utterance: &[u8]) -> Result<String, Failure> {
+        let from = self.pace().await?;
+        let timeout = self.run.turn_timeout;
+        let end = json!({"type": "audio_end", "session_id": self.session_id()?, "format": "wav"});
+        for chunk in utterance.chunks(UTTERANCE_FRAME_BYTES) {
+            self.socket()?.send_binary(chunk.to_vec()).await?;
+        }
+        let ended = Instant::now();
+        self.socket()?.send(&end).await?;
+        self.stats().sent.fetch_add(1, Ordering::Relaxed);
+        self.stats().utterances.fetch_add(1, Ordering::Relaxed);
+        let (mut transcribed, mut worded, mut voiced) = (false, false, false);
+        loop {
+            let incoming = self.socket()?.next(timeout).await?;
+            let first = |seen: &mut bool, latency| {
+                if !std::mem::replace(seen, true) {
+                    self.run.stats.record(self.index, latency, ended.elapsed());
+                }
+            };
+            match incoming.kind.as_str() {
+                "transcript" => first(&mut transcribed, Latency::Transcript),
+                "response_delta" | "reply_audio" => first(&mut worded, Latency::ReplyText),
+                "binary" => {
+                    first(&mut voiced, Latency::ReplyAudio);
+                    self.stats()
+                        .reply_audio_bytes
+                        .fetch_add(incoming.audio_bytes as u64, Ordering::Relaxed);
+                }
+                "response" => {
+                    first(&mut worded, Latency::ReplyText);
+                    self.stats()
+                        .record(self.index, Latency::Turn, from.elapsed());
+                    return Ok(incoming.state.unwrap_or_default());
+                }
+                "generation_complete" => self.generated_early = true,
+                "generation_failed" | "error" => return Err(incoming.refusal("UNKNOWN")),
+                _ => {}
+            }
+        }
     }
 
     async fn simple(&mut self, kind: &str) -> Result<String, Failure> {

@@ -27,15 +27,25 @@ pub enum Latency {
     Generation,
     /// A new socket until `resumed`.
     Resume,
+    /// `voice`: the end of an utterance (`audio_end` sent) until its `transcript`.
+    Transcript,
+    /// `voice`: the end of an utterance until the reply's first words (a delta, a
+    /// voiced sentence's caption or the whole response).
+    ReplyText,
+    /// `voice`: the end of an utterance until the first byte of reply audio.
+    ReplyAudio,
 }
 
 impl Latency {
-    pub const ALL: [Latency; 5] = [
+    pub const ALL: [Latency; 8] = [
         Latency::Connect,
         Latency::Turn,
         Latency::FirstDelta,
         Latency::Generation,
         Latency::Resume,
+        Latency::Transcript,
+        Latency::ReplyText,
+        Latency::ReplyAudio,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,6 +55,9 @@ impl Latency {
             Latency::FirstDelta => "first_delta",
             Latency::Generation => "generation",
             Latency::Resume => "resume",
+            Latency::Transcript => "transcript",
+            Latency::ReplyText => "reply_text",
+            Latency::ReplyAudio => "reply_audio",
         }
     }
 
@@ -55,7 +68,7 @@ impl Latency {
 
 /// One histogram per latency.
 #[derive(Clone)]
-pub struct Histograms([Histogram<u64>; 5]);
+pub struct Histograms([Histogram<u64>; Latency::ALL.len()]);
 
 impl Histograms {
     fn new() -> Histograms {
@@ -100,6 +113,9 @@ pub struct Stats {
     pub generations: AtomicU64,
     pub heartbeats: AtomicU64,
     pub resumes: AtomicU64,
+    /// `voice`: utterances sent, and bytes of reply audio received.
+    pub utterances: AtomicU64,
+    pub reply_audio_bytes: AtomicU64,
     by_code: Mutex<BTreeMap<String, u64>>,
 }
 
@@ -118,6 +134,8 @@ impl Default for Stats {
             generations: AtomicU64::new(0),
             heartbeats: AtomicU64::new(0),
             resumes: AtomicU64::new(0),
+            utterances: AtomicU64::new(0),
+            reply_audio_bytes: AtomicU64::new(0),
             by_code: Mutex::new(BTreeMap::new()),
         }
     }

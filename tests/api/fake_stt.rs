@@ -4,7 +4,7 @@
 //! (its length is kept for the test), an Ogg or WebM file must carry its signature;
 //! anything else is a 400 in OpenAI's error shape.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use actix_web::dev::ServerHandle;
@@ -17,6 +17,8 @@ pub struct SttState {
     pub transcript: Mutex<String>,
     /// Answer with HTTP 500.
     pub fail: AtomicBool,
+    /// Milliseconds to wait before answering (a remote model's time).
+    pub delay_ms: AtomicU64,
     pub requests: AtomicUsize,
     /// `(file name, model, seconds when WAV)` of each upload.
     pub uploads: Mutex<Vec<(String, String, Option<f64>)>>,
@@ -83,6 +85,10 @@ async fn transcribe(
     body: web::Bytes,
 ) -> HttpResponse {
     state.requests.fetch_add(1, Ordering::Relaxed);
+    let delay = state.delay_ms.load(Ordering::Relaxed);
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
     if state.fail.load(Ordering::Relaxed) {
         return HttpResponse::InternalServerError().json(
             json!({ "error": { "message": "the model is overloaded", "type": "server_error" } }),

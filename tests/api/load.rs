@@ -320,3 +320,90 @@ async fn latency_counts_from_when_a_turn_was_due() {
     let rate = report.rate.as_ref().unwrap();
     assert!(rate.sent_per_second < 12.0, "{}", report.table());
 }
+
+crate::backend_tests!(the_voice_scenario_speaks_and_reports_voice_latencies);
+
+/// `voice`: each message a streamed WAV, each reply voiced; the report has the three
+/// voice latencies, and the server's metrics the same three histograms.
+async fn the_voice_scenario_speaks_and_reports_voice_latencies(backend: Backend) {
+    let stt = crate::fake_stt::FakeStt::start("I want to feel calm before my exams");
+    let tts = crate::fake_tts::FakeTts::start();
+    let Some(app) = TestApp::builder(backend)
+        .env("WAQUP_MAX_SESSIONS_PER_USER", "100")
+        .env("WAQUP_STT_BASE_URL", &stt.base_url)
+        .env("WAQUP_STT_API_KEY", "sk-test")
+        .env("WAQUP_TTS_PROVIDER", "openai")
+        .env("WAQUP_TTS_BASE_URL", &tts.openai_base_url)
+        .env("WAQUP_TTS_API_KEY", "sk-test")
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    let tokens = tokens(&app, 2).await;
+    let recording = tempfile::NamedTempFile::new().unwrap();
+    let wav = waqup::audio::to_wav(&waqup::audio::tone(1.5, 16_000));
+    std::fs::write(recording.path(), wav).unwrap();
+    let path = recording.path().display().to_string();
+    let report = run(
+        args(
+            app.address.as_str(),
+            &[
+                "--scenario",
+                "voice",
+                "--sessions",
+                "4",
+                "--duration",
+                "2s",
+                "--utterance",
+                &path,
+            ],
+        ),
+        tokens,
+    )
+    .await
+    .unwrap();
+    assert_clean(&report);
+    assert!(report.utterances >= 4, "{}", report.table());
+    assert!(report.reply_audio_kib > 0, "{}", report.table());
+    for name in ["transcript", "reply_text", "reply_audio"] {
+        let latency = &report.latency_ms[name];
+        assert_eq!(
+            latency.count,
+            report.utterances,
+            "{name}: {}",
+            report.table()
+        );
+    }
+    assert!(report.table().contains("reply_audio"));
+    assert!(stt.requests() as u64 >= report.utterances);
+
+    let metrics = app.get("/metrics", None).await.text().await.unwrap();
+    for name in [
+        "voice_transcript_seconds_count",
+        "voice_reply_text_seconds_count",
+        "voice_reply_audio_seconds_count",
+    ] {
+        assert!(metrics.contains(name), "{name} missing from /metrics");
+    }
+
+    // A recording that is not WAV is refused before any session opens.
+    std::fs::write(recording.path(), b"not a recording").unwrap();
+    let refused = run(
+        args(
+            app.address.as_str(),
+            &[
+                "--scenario",
+                "voice",
+                "--sessions",
+                "1",
+                "--utterance",
+                &path,
+            ],
+        ),
+        vec!["unused".to_owned()],
+    )
+    .await
+    .unwrap_err();
+    assert!(format!("{refused:#}").contains("WAV"), "{refused:#}");
+}

@@ -28,6 +28,7 @@ mod privacy;
 mod process;
 mod rate_limit;
 mod speech_input;
+mod spoken_replies;
 mod store;
 mod users;
 mod voice;

@@ -36,6 +36,13 @@ pub async fn connect(base: &str, token: &str) -> WsClient {
     WsClient { stream }
 }
 
+/// A frame of either kind.
+#[derive(Debug)]
+pub enum Frame {
+    Json(Value),
+    Binary(Vec<u8>),
+}
+
 /// What came off the socket.
 #[derive(Debug)]
 pub enum Incoming {
@@ -69,6 +76,24 @@ impl WsClient {
                 }
                 Some(Ok(Message::Close(frame))) => return Incoming::Closed(frame),
                 Some(Ok(_)) => {}
+            }
+        }
+    }
+
+    /// The next frame, JSON or binary (spoken replies send both), skipping pings and
+    /// pongs; a close fails the test.
+    pub async fn next_any(&mut self) -> Frame {
+        loop {
+            let message = tokio::time::timeout(FRAME_TIMEOUT, self.stream.next())
+                .await
+                .expect("a frame within the timeout");
+            match message {
+                Some(Ok(Message::Text(text))) => {
+                    return Frame::Json(serde_json::from_str(&text).expect("frames are JSON"));
+                }
+                Some(Ok(Message::Binary(bytes))) => return Frame::Binary(bytes.to_vec()),
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                other => panic!("socket closed: {other:?}"),
             }
         }
     }

@@ -80,7 +80,9 @@ function fresh() {
     safety: null,
     notice: null,
     speak: false,
-    replyAudio: null,
+    replyAudio: null, // the clip being received: { format, seq, chunks }
+    voiced: false, // the reply in flight came with server audio
+    clips: [], // clips received, waiting their turn to play
     player: null,
   };
 }
@@ -225,7 +227,9 @@ function onFrame(frame) {
       conv.messages.push({ role: 'assistant', content: frame.content, interrupted: frame.interrupted });
       conv.state = frame.state;
       conv.context = frame.context || conv.context;
-      if (conv.speak && !conv.replyAudio) speakText(frame.content);
+      if (frame.interrupted) stopSpeaking();
+      else if (conv.speak && !conv.voiced) speakText(frame.content);
+      conv.voiced = false;
       break;
     case 'state_changed':
       conv.state = frame.to;
@@ -252,9 +256,10 @@ function onFrame(frame) {
       return;
     case 'reply_audio':
       conv.replyAudio = { format: frame.format, seq: frame.seq, chunks: [] };
+      conv.voiced = true;
       return;
     case 'reply_audio_end':
-      playReplyAudio();
+      queueReplyAudio(frame.seq);
       return;
     case 'error':
       onError(frame);
@@ -303,6 +308,11 @@ async function loadItem(id) {
 
 function onError(frame) {
   const code = frame.code;
+  if (code === 'VOICE_UNAVAILABLE' || code === 'REPLY_AUDIO_FAILED') {
+    // The reply still comes, in words.
+    toast(describe(code, frame.message));
+    return;
+  }
   if (code === 'SESSION_EXPIRED' || code === 'SESSION_NOT_FOUND') {
     // The conversation is gone: keep what was said on screen, offer a new one.
     conv.sessionId = null;
@@ -326,17 +336,33 @@ function onAudio(data) {
   if (conv.replyAudio) conv.replyAudio.chunks.push(data);
 }
 
-function playReplyAudio() {
+/** A reply comes one sentence (clip) at a time: each plays after the one before. */
+function queueReplyAudio(seq) {
   const reply = conv.replyAudio;
   conv.replyAudio = null;
-  if (!reply || !reply.chunks.length) return;
-  stopSpeaking();
+  if (!reply || reply.seq !== seq || !reply.chunks.length) return;
   const type = { mp3: 'audio/mpeg', ogg: 'audio/ogg', wav: 'audio/wav', opus: 'audio/ogg' }[reply.format] || 'audio/mpeg';
-  const url = URL.createObjectURL(new Blob(reply.chunks, { type }));
+  conv.clips.push(URL.createObjectURL(new Blob(reply.chunks, { type })));
+  if (!conv.player) playNextClip();
+  update();
+}
+
+function playNextClip() {
+  const url = conv.clips.shift();
+  conv.player = null;
+  if (!url) {
+    update();
+    return;
+  }
   const audio = new Audio(url);
   conv.player = audio;
-  audio.addEventListener('ended', () => URL.revokeObjectURL(url));
-  audio.play().catch(() => URL.revokeObjectURL(url));
+  const next = () => {
+    URL.revokeObjectURL(url);
+    if (conv.player === audio) playNextClip();
+  };
+  audio.addEventListener('ended', next);
+  audio.addEventListener('error', next);
+  audio.play().catch(next);
 }
 
 function speakText(text) {
@@ -350,6 +376,8 @@ function stopSpeaking() {
     conv.player.pause();
     conv.player = null;
   }
+  conv.clips.splice(0).forEach((url) => URL.revokeObjectURL(url));
+  conv.replyAudio = null;
   if ('speechSynthesis' in window) window.speechSynthesis.cancel();
 }
 
@@ -569,7 +597,7 @@ function renderDraft() {
   if (!view) return;
   view.draft.textContent = conv.draft;
   view.draft.hidden = !conv.draft;
-  view.composer.stop.hidden = !conv.draft;
+  view.composer.stop.hidden = !conv.draft && !conv.player;
 }
 
 function renderPanel() {

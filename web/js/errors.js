@@ -52,6 +52,8 @@ const MESSAGES = {
   MESSAGE_TOO_LONG: 'That message is too long. Please keep it under 4,000 characters.',
   STT_NOT_CONFIGURED: 'Speech input is not available on this server. Please type instead.',
   STT_FAILED: 'Your voice could not be turned into text just now. Please try again, or type.',
+  VOICE_UNAVAILABLE: 'This server has no voice for replies, so your browser reads them instead.',
+  REPLY_AUDIO_FAILED: 'This reply could not be voiced; its words are shown instead.',
   AUDIO_EMPTY: 'No speech was heard. Please try again, a little closer to the microphone.',
   AUDIO_TOO_LARGE: 'That recording is too long. Please keep each thing you say under a minute.',
   INVALID_AUDIO: 'That recording could not be read. Please try again.',

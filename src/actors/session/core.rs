@@ -2,6 +2,8 @@
 //! [`Core`] to one turn at a time; a turn feeds the machine and performs its effects.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -10,9 +12,10 @@ use statig::prelude::*;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::{Outbound, SessionError};
+use super::{OnSent, Outbound, SessionError, SpeechPart};
 use crate::actors::protocol::{CRISIS_RESOURCES, ChatMessage, ContentView, ServerFrame, code};
 use crate::actors::{BusMessage, Deps, Reserve, RunJob};
+use crate::conversation::Clip;
 use crate::domain::ContentType;
 use crate::providers::llm::ChatTurn;
 use crate::state_machine::{
@@ -28,6 +31,9 @@ const MAX_LOGGED_MESSAGES: usize = 100;
 const REPLY_HISTORY: usize = 12;
 /// Characters of a crisis message kept on its alert.
 const ALERT_CONTEXT_CHARS: usize = 500;
+/// Bytes of reply audio per binary frame (two seconds of MP3 at 64 kbit/s): a barge-in
+/// cuts the audio at most this far into a sentence.
+const AUDIO_FRAME_BYTES: usize = 16 * 1024;
 
 /// Where frames for the attached socket go (nowhere when none is attached).
 #[derive(Clone)]
@@ -44,6 +50,52 @@ impl Outlet {
             tracing::warn!(session_id = %self.session_id, "socket is not reading; frame dropped");
             metrics::counter!("ws_frames_dropped_total").increment(1);
         }
+    }
+
+    /// Sends one voiced sentence: `reply_audio`, its bytes in binary frames, then
+    /// `reply_audio_end`. Waits while the socket is behind (audio is never dropped
+    /// half-way); false when there is no socket to hear it.
+    pub async fn speak(
+        &self,
+        clip: &Clip,
+        seq: u64,
+        text: String,
+        sent: OnSent,
+        stop: &Arc<AtomicBool>,
+    ) -> bool {
+        let Some(tx) = &self.tx else {
+            return false;
+        };
+        let session_id = self.session_id;
+        let part = |part| Outbound::Speech {
+            part,
+            stop: stop.clone(),
+        };
+        let opening = ServerFrame::ReplyAudio {
+            session_id,
+            format: clip.format.as_str(),
+            sample_rate: clip.sample_rate,
+            seq,
+            text,
+        };
+        let opening = SpeechPart::Opening {
+            frame: opening,
+            sent,
+        };
+        if tx.send(part(opening)).await.is_err() {
+            return false;
+        }
+        let mut offset = 0;
+        while offset < clip.bytes.len() {
+            let end = (offset + AUDIO_FRAME_BYTES).min(clip.bytes.len());
+            let chunk = clip.bytes.slice(offset..end);
+            if tx.send(part(SpeechPart::Audio(chunk))).await.is_err() {
+                return false;
+            }
+            offset = end;
+        }
+        let closing = ServerFrame::ReplyAudioEnd { session_id, seq };
+        tx.send(part(SpeechPart::Frame(closing))).await.is_ok()
     }
 }
 

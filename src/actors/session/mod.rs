@@ -5,6 +5,7 @@
 
 mod core;
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,9 +21,11 @@ pub use self::core::{Core, Outlet, missed_generation_event};
 use super::protocol::{ChatMessage, ServerFrame, code};
 use super::registry::{Finished, SessionRegistry, Unregister};
 use super::{Deps, GenerationEvent};
-use crate::conversation::Reply;
-use crate::domain::ContentType;
+use crate::conversation::{Delivery, Reply, Sentences, Speaker, Voice};
+use crate::domain::{ContentType, Tone};
 use crate::error::ApiError;
+use crate::providers::llm::ChatTurn;
+use crate::providers::tts::voices;
 use crate::state_machine::{Event, Refusal, SlotName, State, Utterance, prompts};
 
 /// A session with no socket and no activity for this long stops (its snapshot stays,
@@ -55,6 +58,33 @@ pub enum Outbound {
         code: u16,
         reason: &'static str,
     },
+    /// A piece of a spoken reply: sent unless `stop` was raised (a barge-in) before the
+    /// socket got to it.
+    Speech {
+        part: SpeechPart,
+        stop: Arc<AtomicBool>,
+    },
+}
+
+/// What a spoken reply sends.
+#[derive(Debug)]
+pub enum SpeechPart {
+    /// `reply_audio`: `sent` runs once it is written (the person may hear it now).
+    Opening {
+        frame: ServerFrame,
+        sent: OnSent,
+    },
+    Audio(actix_web::web::Bytes),
+    Frame(ServerFrame),
+}
+
+/// Runs when a frame has been written to the socket.
+pub struct OnSent(pub Box<dyn FnOnce() + Send>);
+
+impl std::fmt::Debug for OnSent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnSent")
+    }
 }
 
 /// The socket attached to a session.
@@ -268,9 +298,34 @@ struct ReplyTask {
     handle: SpawnHandle,
     /// The task reading the stream (a tokio task, so a panic in it stays there).
     task: tokio::task::AbortHandle,
-    spoken: Arc<Mutex<String>>,
+    said: Arc<Mutex<Said>>,
+    /// Raised when the reply is cut: the socket drops its audio still queued.
+    stop: Arc<AtomicBool>,
     reply_to: Option<oneshot::Sender<TurnReply>>,
     refused: Option<Refusal>,
+}
+
+/// How far a reply got.
+#[derive(Default)]
+struct Said {
+    /// Its text so far.
+    text: String,
+    /// Spoken replies: the sentences whose audio has begun.
+    voiced: String,
+    /// Whether the reply is being voiced (false again once voicing failed).
+    speaking: bool,
+}
+
+impl Said {
+    /// What the person has had of the reply: all its text, or, when it was cut while
+    /// being voiced, the sentences they began to hear.
+    fn kept(&self, interrupted: bool) -> String {
+        if interrupted && self.speaking {
+            self.voiced.clone()
+        } else {
+            self.text.clone()
+        }
+    }
 }
 
 /// What starts a turn.
@@ -288,6 +343,8 @@ pub struct SessionActor {
     registry: Addr<SessionRegistry>,
     socket: Option<SocketLink>,
     reply: Option<ReplyTask>,
+    /// Clips of spoken replies sent so far (their `seq`).
+    clips: Arc<AtomicU64>,
     last_activity: Instant,
 }
 
@@ -300,6 +357,7 @@ impl SessionActor {
             registry,
             socket: None,
             reply: None,
+            clips: Arc::new(AtomicU64::new(0)),
             last_activity: Instant::now(),
         }
     }
@@ -417,7 +475,8 @@ impl SessionActor {
         )))
     }
 
-    /// Says what the turn decided: the whole text, or the LLM's words as they come.
+    /// Says what the turn decided: the whole text, or the LLM's words as they come;
+    /// voiced sentence by sentence when the socket asked for spoken replies.
     fn say(
         &mut self,
         ctx: &mut Context<Self>,
@@ -431,62 +490,53 @@ impl SessionActor {
         }
         let cost = self.deps.costs.of(core.content_type());
         let text = prompts::render_all(&outcome.said, core.dialogue(), cost);
-        let verbatim = verbatim(core, &outcome.said);
+        // Templates are said as they are: safety words must reach the person intact.
+        let streams = !verbatim(core, &outcome.said) && self.deps.voice.streams();
+        let outlet = self.outlet();
+        let speaking = (core.speak && outlet.tx.is_some() && self.deps.speaker.available())
+            .then(|| delivery(core));
+        let history = if streams { core.history() } else { Vec::new() };
         self.finish_reply(ctx, true, false);
-        if verbatim || !self.deps.voice.streams() {
-            // Templates are said at once: nothing to stream, nothing to cut.
+        if !streams && speaking.is_none() {
+            // Nothing to stream, nothing to voice, nothing to cut.
             self.deliver(ctx, text, outcome.refused, false, reply_to, true);
             return;
         }
-        let Some(history) = self.core.as_ref().map(Core::history) else {
-            return;
-        };
-        let voice = self.deps.voice.clone();
-        let outlet = self.outlet();
-        let spoken = Arc::new(Mutex::new(String::new()));
-        let writing = spoken.clone();
-        let work = async move {
-            match voice.reply(&history, text).await {
-                Reply::Whole(text) => *lock(&writing) = text,
-                Reply::Streamed {
-                    mut stream,
-                    fallback,
-                    stall,
-                } => {
-                    // A stream silent for `stall` is cut: the person hears what came.
-                    let started = Instant::now();
-                    loop {
-                        let wait = stall.min(MAX_REPLY_DURATION.saturating_sub(started.elapsed()));
-                        let piece = match tokio::time::timeout(wait, stream.next()).await {
-                            Ok(Some(piece)) => piece,
-                            Ok(None) => break,
-                            Err(_) => {
-                                tracing::warn!("reply stream stalled; cut short");
-                                break;
-                            }
-                        };
-                        match piece {
-                            Ok(delta) => {
-                                lock(&writing).push_str(&delta);
-                                outlet.send(ServerFrame::ResponseDelta {
-                                    session_id: outlet.session_id,
-                                    delta,
-                                });
-                            }
-                            Err(e) => {
-                                tracing::warn!(error = format!("{e:#}"), "reply stream broke off");
-                                break;
-                            }
-                        }
-                    }
-                    let mut text = lock(&writing);
-                    if text.trim().is_empty() {
-                        *text = fallback;
-                    }
+        let said = Arc::new(Mutex::new(Said {
+            speaking: speaking.is_some(),
+            ..Said::default()
+        }));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (sentences, heard) = mpsc::unbounded_channel();
+        let writing = write_reply(
+            self.deps.voice.clone(),
+            streams.then_some(history),
+            text,
+            outlet.clone(),
+            said.clone(),
+            speaking.is_some().then_some(sentences),
+        );
+        let voicing = speaking.map(|delivery| {
+            voice_reply(
+                Voicing {
+                    speaker: self.deps.speaker.clone(),
+                    delivery,
+                    outlet,
+                    said: said.clone(),
+                    stop: stop.clone(),
+                    clips: self.clips.clone(),
+                },
+                heard,
+            )
+        });
+        let task = tokio::spawn(async move {
+            match voicing {
+                Some(voicing) => {
+                    futures_util::join!(writing, voicing);
                 }
+                None => writing.await,
             }
-        };
-        let task = tokio::spawn(work);
+        });
         let abort = task.abort_handle();
         let handle = ctx.spawn(
             super::joined(task)
@@ -496,7 +546,8 @@ impl SessionActor {
         self.reply = Some(ReplyTask {
             handle,
             task: abort,
-            spoken,
+            said,
+            stop,
             reply_to,
             refused: outcome.refused,
         });
@@ -508,10 +559,11 @@ impl SessionActor {
             return;
         };
         if interrupted {
+            task.stop.store(true, Ordering::Release);
             task.task.abort();
             ctx.cancel_future(task.handle);
         }
-        let text = lock(&task.spoken).clone();
+        let text = lock(&task.said).kept(interrupted);
         self.deliver(ctx, text, task.refused, interrupted, task.reply_to, save);
     }
 
@@ -600,8 +652,163 @@ fn verbatim(core: &Core, said: &[Utterance]) -> bool {
         })
 }
 
-fn lock(text: &Mutex<String>) -> std::sync::MutexGuard<'_, String> {
-    text.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+fn lock<T>(value: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    value
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// How replies sound in this conversation: the voice, pace and tone asked so far.
+fn delivery(core: &Core) -> Delivery {
+    let slots = &core.dialogue().slots;
+    Delivery {
+        voice: voices::choose(slots.voice, None),
+        pace: slots.pace.unwrap_or_default(),
+        tone: slots.tone.unwrap_or(Tone::Warm),
+    }
+}
+
+/// Writes a reply: the LLM's words as they stream (with `history`), else `text` whole.
+/// Each sentence goes on to `sentences` as soon as it is complete.
+async fn write_reply(
+    voice: Voice,
+    history: Option<Vec<ChatTurn>>,
+    text: String,
+    outlet: Outlet,
+    said: Arc<Mutex<Said>>,
+    sentences: Option<mpsc::UnboundedSender<String>>,
+) {
+    let mut splitter = Sentences::default();
+    let pass_on = |piece: &str, splitter: &mut Sentences| {
+        if let Some(tx) = &sentences {
+            for sentence in splitter.push(piece) {
+                let _ = tx.send(sentence);
+            }
+        }
+    };
+    let reply = match history {
+        Some(history) => voice.reply(&history, text).await,
+        None => Reply::Whole(text),
+    };
+    match reply {
+        Reply::Whole(text) => {
+            pass_on(&text, &mut splitter);
+            lock(&said).text = text;
+        }
+        Reply::Streamed {
+            mut stream,
+            fallback,
+            stall,
+        } => {
+            // A stream silent for `stall` is cut: the person hears what came.
+            let started = Instant::now();
+            loop {
+                let wait = stall.min(MAX_REPLY_DURATION.saturating_sub(started.elapsed()));
+                let piece = match tokio::time::timeout(wait, stream.next()).await {
+                    Ok(Some(piece)) => piece,
+                    Ok(None) => break,
+                    Err(_) => {
+                        tracing::warn!("reply stream stalled; cut short");
+                        break;
+                    }
+                };
+                match piece {
+                    Ok(delta) => {
+                        pass_on(&delta, &mut splitter);
+                        lock(&said).text.push_str(&delta);
+                        outlet.send(ServerFrame::ResponseDelta {
+                            session_id: outlet.session_id,
+                            delta,
+                        });
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = format!("{e:#}"), "reply stream broke off");
+                        break;
+                    }
+                }
+            }
+            let mut said = lock(&said);
+            if said.text.trim().is_empty() {
+                pass_on(&fallback, &mut splitter);
+                said.text = fallback;
+            }
+        }
+    }
+    if let (Some(tx), Some(rest)) = (&sentences, splitter.finish()) {
+        let _ = tx.send(rest);
+    }
+}
+
+/// What voicing a reply needs.
+struct Voicing {
+    speaker: Speaker,
+    delivery: Delivery,
+    outlet: Outlet,
+    said: Arc<Mutex<Said>>,
+    stop: Arc<AtomicBool>,
+    /// The session's clip counter.
+    clips: Arc<AtomicU64>,
+}
+
+/// Voices the sentences of a reply as they come, in order: the next one is
+/// synthesized while this one is sent.
+async fn voice_reply(voicing: Voicing, sentences: mpsc::UnboundedReceiver<String>) {
+    let Voicing {
+        speaker,
+        delivery,
+        outlet,
+        said,
+        stop,
+        clips,
+    } = voicing;
+    let sentences = futures_util::stream::unfold(sentences, |mut rx| async move {
+        rx.recv().await.map(|sentence| (sentence, rx))
+    });
+    let voiced = sentences
+        .map(|sentence| {
+            let speaker = speaker.clone();
+            async move {
+                let clip = speaker.clip(&sentence, delivery).await;
+                (sentence, clip)
+            }
+        })
+        .buffered(2);
+    futures_util::pin_mut!(voiced);
+    while let Some((sentence, clip)) = voiced.next().await {
+        let clip = match clip {
+            Ok(clip) => clip,
+            Err(e) => {
+                tracing::warn!(session_id = %outlet.session_id, error = format!("{e:#}"), "voicing a reply failed; the rest is text only");
+                metrics::counter!("reply_audio_errors_total").increment(1);
+                lock(&said).speaking = false;
+                outlet.send(ServerFrame::error(
+                    code::REPLY_AUDIO_FAILED,
+                    "this reply could not be voiced; its text is shown",
+                    Some(outlet.session_id),
+                ));
+                return;
+            }
+        };
+        if stop.load(Ordering::Acquire) {
+            return;
+        }
+        // Kept as said once its first frame is on the socket, not before: a barge-in
+        // drops what is still queued, and the person never heard that.
+        let said = said.clone();
+        let words = sentence.clone();
+        let sent = OnSent(Box::new(move || {
+            let mut said = lock(&said);
+            if !said.voiced.is_empty() {
+                said.voiced.push(' ');
+            }
+            said.voiced.push_str(&words);
+        }));
+        let seq = clips.fetch_add(1, Ordering::Relaxed) + 1;
+        metrics::counter!("reply_audio_clips_total").increment(1);
+        if !outlet.speak(&clip, seq, sentence, sent, &stop).await {
+            return;
+        }
+    }
 }
 
 impl Actor for SessionActor {

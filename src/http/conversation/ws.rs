@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::actors::protocol::{ClientFrame, ServerFrame, code};
 use crate::actors::{
     Attach, Backlog, ClientCommand, Command, Create, Detach, Engine, Open, Outbound, SessionActor,
-    SessionError, SessionView, SocketJoin, SocketLeave, SocketLink,
+    SessionError, SessionView, SocketJoin, SocketLeave, SocketLink, SpeechPart,
 };
 use crate::audio::{MAX_UTTERANCE_BYTES, UtteranceError, UtteranceFormat, check_utterance};
 use crate::auth::AuthUser;
@@ -63,6 +63,7 @@ pub async fn conversation_socket(
         attached: None,
         transcriber: state.transcriber.clone(),
         utterance: Utterance::default(),
+        timing: VoiceTiming::default(),
     };
     actix_web::rt::spawn(connection.run(session, stream));
     Ok(response)
@@ -87,6 +88,68 @@ struct Connection {
     transcriber: Option<Transcriber>,
     /// The utterance being received (binary frames until `audio_end`).
     utterance: Utterance,
+    timing: VoiceTiming,
+}
+
+/// Latency of the turn an utterance began, from its end (`audio_end`) to what the
+/// person gets back: the `transcript`, the first words of the reply (a delta, a whole
+/// response or a voiced sentence's caption), the first byte of reply audio.
+#[derive(Default)]
+struct VoiceTiming {
+    /// When the utterance being answered ended, until its reply is complete.
+    ended: Option<Instant>,
+    text_seen: bool,
+    audio_seen: bool,
+}
+
+impl VoiceTiming {
+    fn ended(&mut self, at: Instant) {
+        *self = VoiceTiming {
+            ended: Some(at),
+            ..VoiceTiming::default()
+        };
+    }
+
+    fn transcribed(&self) {
+        if let Some(ended) = self.ended {
+            metrics::histogram!("voice_transcript_seconds").record(ended.elapsed().as_secs_f64());
+        }
+    }
+
+    /// A frame went to the socket.
+    fn saw(&mut self, frame: &ServerFrame) {
+        let Some(ended) = self.ended else { return };
+        let words = matches!(
+            frame,
+            ServerFrame::ResponseDelta { .. }
+                | ServerFrame::Response { .. }
+                | ServerFrame::ReplyAudio { .. }
+        );
+        if words && !self.text_seen {
+            self.text_seen = true;
+            metrics::histogram!("voice_reply_text_seconds").record(ended.elapsed().as_secs_f64());
+        }
+        // The reply is over (a reply cut by this turn's own barge-in ends `interrupted`).
+        if matches!(
+            frame,
+            ServerFrame::Response {
+                interrupted: false,
+                ..
+            }
+        ) {
+            self.ended = None;
+        }
+    }
+
+    /// Reply audio went to the socket.
+    fn heard_audio(&mut self) {
+        if let Some(ended) = self.ended
+            && !self.audio_seen
+        {
+            self.audio_seen = true;
+            metrics::histogram!("voice_reply_audio_seconds").record(ended.elapsed().as_secs_f64());
+        }
+    }
 }
 
 /// Audio received for one utterance.
@@ -138,6 +201,21 @@ impl Connection {
                 outgoing = rx.recv() => match outgoing {
                     Some(Outbound::Frame(frame)) => {
                         if send(&mut session, &frame).await.is_err() { break None; }
+                        self.timing.saw(&frame);
+                    }
+                    // A reply cut by a barge-in: what it still had queued goes nowhere.
+                    Some(Outbound::Speech { stop, .. }) if stop.load(Ordering::Acquire) => {}
+                    Some(Outbound::Speech { part: SpeechPart::Opening { frame, sent }, .. }) => {
+                        if send(&mut session, &frame).await.is_err() { break None; }
+                        (sent.0)();
+                        self.timing.saw(&frame);
+                    }
+                    Some(Outbound::Speech { part: SpeechPart::Frame(frame), .. }) => {
+                        if send(&mut session, &frame).await.is_err() { break None; }
+                    }
+                    Some(Outbound::Speech { part: SpeechPart::Audio(bytes), .. }) => {
+                        if session.binary(bytes).await.is_err() { break None; }
+                        self.timing.heard_audio();
                     }
                     Some(Outbound::Close { session_id, code, reason }) => {
                         // Only for the conversation this socket still serves.
@@ -190,6 +268,11 @@ impl Connection {
                 content_id,
                 speak,
             } => {
+                // Without a voice the conversation goes on in text, and the client is told.
+                if speak && !self.voice_available() {
+                    let _ = tx.try_send(Outbound::Frame(voice_unavailable(None)));
+                }
+                let speak = speak && self.voice_available();
                 self.start(content_type, intent, content_id, speak, tx)
                     .await
             }
@@ -228,6 +311,9 @@ impl Connection {
                 self.command(session_id, ClientCommand::Interrupt).await
             }
             ClientFrame::Voice { session_id, speak } => {
+                if speak && !self.voice_available() {
+                    return Some(voice_unavailable(Some(session_id)));
+                }
                 self.command(session_id, ClientCommand::Voice(speak)).await
             }
             ClientFrame::AudioEnd {
@@ -349,6 +435,11 @@ impl Connection {
         Ok(None)
     }
 
+    /// Whether replies can be spoken: a voice (not the placeholder tone) is configured.
+    fn voice_available(&self) -> bool {
+        self.engine.deps.speaker.available()
+    }
+
     /// The session this socket serves, when it is `session_id`.
     fn attached_to(&self, session_id: Uuid) -> Result<Addr<SessionActor>, Refusal> {
         match &self.attached {
@@ -399,6 +490,7 @@ impl Connection {
         sample_rate: Option<u32>,
         tx: &mpsc::Sender<Outbound>,
     ) -> Result<Option<ServerFrame>, Refusal> {
+        let ended = Instant::now();
         let utterance = std::mem::take(&mut self.utterance);
         let refuse = |code: &'static str, message: String| {
             Refusal::Frame(ServerFrame::error(code, message, Some(session_id)))
@@ -423,11 +515,10 @@ impl Connection {
             ));
         }
         // Decoding a long WAV is CPU work: off this socket's thread.
-        let checked = actix_web::rt::task::spawn_blocking(move || {
-            check_utterance(format, utterance.bytes, sample_rate)
-        })
-        .await
-        .map_err(|_| refuse(code::INTERNAL_ERROR, "the audio could not be read".into()))?;
+        let checked =
+            crate::cpu::run(move || check_utterance(format, utterance.bytes, sample_rate))
+                .await
+                .map_err(|_| refuse(code::INTERNAL_ERROR, "the audio could not be read".into()))?;
         let checked = checked.map_err(|e| {
             let code = match e {
                 UtteranceError::Empty => code::AUDIO_EMPTY,
@@ -458,6 +549,8 @@ impl Connection {
             session_id,
             text: text.clone(),
         }));
+        self.timing.ended(ended);
+        self.timing.transcribed();
         send_command(&addr, self.user.id, ClientCommand::Message(text))
             .await
             .map_err(|e| Refusal::Session(e, Some(session_id)))?;
@@ -481,6 +574,15 @@ impl Connection {
             _ => Ok(()),
         }
     }
+}
+
+fn voice_unavailable(session_id: Option<Uuid>) -> ServerFrame {
+    ServerFrame::error(
+        code::VOICE_UNAVAILABLE,
+        "spoken replies need a voice: install espeak-ng or configure a speech provider; \
+         replies come as text",
+        session_id,
+    )
 }
 
 /// Why a frame was not carried out.
