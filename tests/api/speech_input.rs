@@ -186,3 +186,29 @@ async fn bad_audio_gets_clear_errors_and_the_session_survives() {
     assert_eq!(heard(&mut ws).await["text"], SAID);
     assert_eq!(ws.until("response").await.1["state"], "Confirmation");
 }
+
+/// A transcription runs off the socket's loop: the socket answers other frames while
+/// it waits, and a second utterance meanwhile is refused, not queued behind it.
+#[actix_web::test]
+async fn the_socket_stays_responsive_while_an_utterance_is_transcribed() {
+    let stt = FakeStt::start(SAID);
+    stt.state
+        .delay_ms
+        .store(1_500, std::sync::atomic::Ordering::Relaxed);
+    let Some(app) = app_with_stt(Backend::Embedded, &stt).await else {
+        return;
+    };
+    let user = app.signed_up_user().await;
+    let mut ws = app.ws(&user.access).await;
+    let (session_id, _) = ws.start("affirmation").await;
+    let wav = to_wav(&tone(1.0, 16_000));
+    speak(&mut ws, &session_id, &wav, "wav").await;
+    ws.send(json!({ "type": "ping" })).await;
+    assert_eq!(ws.recv().await["type"], "pong");
+    speak(&mut ws, &session_id, &wav, "wav").await;
+    let busy = ws.recv().await;
+    assert_eq!(busy["code"], "SESSION_BUSY", "{busy}");
+    assert_eq!(heard(&mut ws).await["text"], SAID);
+    assert_eq!(ws.until("response").await.1["state"], "Confirmation");
+    assert_eq!(stt.requests(), 1);
+}

@@ -55,6 +55,7 @@ pub async fn conversation_socket(
         .max_frame_size(MAX_FRAME_BYTES)
         .aggregate_continuations()
         .max_continuation_size(MAX_FRAME_BYTES);
+    let (heard_tx, heard_rx) = mpsc::channel(1);
     let connection = Connection {
         id: NEXT_SOCKET_ID.fetch_add(1, Ordering::Relaxed),
         user,
@@ -63,9 +64,11 @@ pub async fn conversation_socket(
         attached: None,
         transcriber: state.transcriber.clone(),
         utterance: Utterance::default(),
+        hearing: false,
+        heard: heard_tx,
         timing: VoiceTiming::default(),
     };
-    actix_web::rt::spawn(connection.run(session, stream));
+    actix_web::rt::spawn(connection.run(session, stream, heard_rx));
     Ok(response)
 }
 
@@ -88,6 +91,10 @@ struct Connection {
     transcriber: Option<Transcriber>,
     /// The utterance being received (binary frames until `audio_end`).
     utterance: Utterance,
+    /// An utterance is being transcribed.
+    hearing: bool,
+    /// Where transcriptions come back to this socket's loop.
+    heard: mpsc::Sender<Heard>,
     timing: VoiceTiming,
 }
 
@@ -161,7 +168,12 @@ struct Utterance {
 }
 
 impl Connection {
-    async fn run(mut self, mut session: actix_ws::Session, mut stream: AggregatedMessageStream) {
+    async fn run(
+        mut self,
+        mut session: actix_ws::Session,
+        mut stream: AggregatedMessageStream,
+        mut heard: mpsc::Receiver<Heard>,
+    ) {
         metrics::gauge!("ws_connections").increment(1.0);
         let (tx, mut rx) = mpsc::channel::<Outbound>(OUTBOUND_BUFFER);
         self.engine.registry.do_send(SocketJoin {
@@ -229,6 +241,13 @@ impl Connection {
                     }
                     None => break None,
                 },
+                Some(heard) = heard.recv() => {
+                    if let Some(frame) = self.heard(heard, &tx).await
+                        && send(&mut session, &frame).await.is_err()
+                    {
+                        break None;
+                    }
+                }
                 _ = heartbeat.tick() => {
                     if last_heard.elapsed() > CLIENT_TIMEOUT {
                         break Some(close(CloseCode::Away, "no answer to pings"));
@@ -320,15 +339,9 @@ impl Connection {
                 session_id,
                 format,
                 sample_rate,
-            } => self.audio_end(session_id, &format, sample_rate, tx).await,
+            } => self.audio_end(session_id, &format, sample_rate),
         };
-        match outcome {
-            Ok(frame) => frame,
-            Err(Refusal::Frame(frame)) => Some(frame),
-            Err(Refusal::Session(e, session_id)) => {
-                Some(ServerFrame::error(e.code(), e.public_message(), session_id))
-            }
-        }
+        outcome.unwrap_or_else(|refusal| Some(refusal.into_frame()))
     }
 
     async fn attach(
@@ -481,14 +494,14 @@ impl Connection {
         None
     }
 
-    /// The end of an utterance: check it, transcribe it, say what was heard
-    /// (`transcript`), and carry the text on as a message.
-    async fn audio_end(
+    /// The end of an utterance: checked and transcribed off this loop (which goes on
+    /// relaying frames, pings and a barge-in meanwhile); [`Connection::heard`] carries
+    /// the text on. One utterance at a time per socket.
+    fn audio_end(
         &mut self,
         session_id: Uuid,
         format: &str,
         sample_rate: Option<u32>,
-        tx: &mpsc::Sender<Outbound>,
     ) -> Result<Option<ServerFrame>, Refusal> {
         let ended = Instant::now();
         let utterance = std::mem::take(&mut self.utterance);
@@ -501,7 +514,7 @@ impl Connection {
                 "voice input needs a speech-to-text provider; send text messages".into(),
             ));
         };
-        let addr = self.attached_to(session_id)?;
+        self.attached_to(session_id)?;
         let format = UtteranceFormat::parse(format).ok_or_else(|| {
             refuse(
                 code::INVALID_AUDIO,
@@ -514,37 +527,50 @@ impl Connection {
                 UtteranceError::TooLarge.to_string(),
             ));
         }
-        // Decoding a long WAV is CPU work: off this socket's thread.
-        let checked =
-            crate::cpu::run(move || check_utterance(format, utterance.bytes, sample_rate))
-                .await
-                .map_err(|_| refuse(code::INTERNAL_ERROR, "the audio could not be read".into()))?;
-        let checked = checked.map_err(|e| {
-            let code = match e {
-                UtteranceError::Empty => code::AUDIO_EMPTY,
-                UtteranceError::TooLarge | UtteranceError::TooLong(_) => code::AUDIO_TOO_LARGE,
-                UtteranceError::Undecodable { .. } => code::INVALID_AUDIO,
-            };
-            refuse(code, e.to_string())
-        })?;
-        self.limit().await?;
-        let text = transcriber.transcribe(checked).await.map_err(|e| {
-            // The cause (which may name hosts) is logged; the client gets the kind.
-            let message = match e {
-                SttError::Timeout(_) => "the speech-to-text service did not answer in time",
-                SttError::Rejected(_) | SttError::Failed(_) => {
-                    "the speech-to-text service could not transcribe this audio"
-                }
-            };
-            refuse(code::STT_FAILED, message.into())
-        })?;
-        if text.is_empty() {
+        if self.hearing {
             return Err(refuse(
-                code::AUDIO_EMPTY,
-                "no speech was heard in the audio".into(),
+                code::SESSION_BUSY,
+                "the last utterance is still being transcribed; wait for its transcript".into(),
             ));
         }
-        let text: String = text.chars().take(MAX_MESSAGE_CHARS).collect();
+        self.hearing = true;
+        let (heard, limiter, user_id) = (self.heard.clone(), self.limiter.clone(), self.user.id);
+        actix_web::rt::spawn(async move {
+            let text = async {
+                let checked = check(format, utterance.bytes, sample_rate).await?;
+                limit(limiter.as_deref(), user_id).await?;
+                transcribe(&transcriber, checked).await
+            }
+            .await
+            .map_err(|(code, message)| ServerFrame::error(code, message, Some(session_id)));
+            let _ = heard
+                .send(Heard {
+                    session_id,
+                    ended,
+                    text,
+                })
+                .await;
+        });
+        Ok(None)
+    }
+
+    /// An utterance came back from transcription: say what was heard (`transcript`)
+    /// and carry the text on as a message; or answer why it could not be.
+    async fn heard(&mut self, heard: Heard, tx: &mpsc::Sender<Outbound>) -> Option<ServerFrame> {
+        self.hearing = false;
+        let Heard {
+            session_id,
+            ended,
+            text,
+        } = heard;
+        let text = match text {
+            Ok(text) => text,
+            Err(frame) => return Some(frame),
+        };
+        let addr = match self.attached_to(session_id) {
+            Ok(addr) => addr,
+            Err(refusal) => return Some(refusal.into_frame()),
+        };
         let _ = tx.try_send(Outbound::Frame(ServerFrame::Transcript {
             session_id,
             text: text.clone(),
@@ -553,26 +579,94 @@ impl Connection {
         self.timing.transcribed();
         send_command(&addr, self.user.id, ClientCommand::Message(text))
             .await
-            .map_err(|e| Refusal::Session(e, Some(session_id)))?;
-        Ok(None)
+            .err()
+            .map(|e| Refusal::Session(e, Some(session_id)).into_frame())
     }
 
     /// Counts a frame against the user's rate limit.
     async fn limit(&self) -> Result<(), Refusal> {
-        let Some(limiter) = &self.limiter else {
-            return Ok(());
+        let session_id = self.attached.as_ref().map(|(id, _)| *id);
+        limit(self.limiter.as_deref(), self.user.id)
+            .await
+            .map_err(|(code, message)| {
+                Refusal::Frame(ServerFrame::error(code, message, session_id))
+            })
+    }
+}
+
+/// An utterance transcribed, or the error frame that answers it.
+struct Heard {
+    session_id: Uuid,
+    /// When `audio_end` came.
+    ended: Instant,
+    text: Result<String, ServerFrame>,
+}
+
+/// Why something was refused: an error code and its message.
+type Refused = (&'static str, String);
+
+/// Checks an utterance on the bounded blocking pool (decoding a long WAV is CPU work).
+async fn check(
+    format: UtteranceFormat,
+    bytes: Vec<u8>,
+    sample_rate: Option<u32>,
+) -> Result<crate::audio::Utterance, Refused> {
+    let checked = crate::cpu::run(move || check_utterance(format, bytes, sample_rate))
+        .await
+        .map_err(|_| {
+            (
+                code::INTERNAL_ERROR,
+                "the audio could not be read".to_owned(),
+            )
+        })?;
+    checked.map_err(|e| {
+        let code = match e {
+            UtteranceError::Empty => code::AUDIO_EMPTY,
+            UtteranceError::TooLarge | UtteranceError::TooLong(_) => code::AUDIO_TOO_LARGE,
+            UtteranceError::Undecodable { .. } => code::INVALID_AUDIO,
         };
-        match limiter.check(&format!("user:{}", self.user.id)).await {
-            Ok(decision) if !decision.allowed => Err(Refusal::Frame(ServerFrame::error(
-                code::RATE_LIMITED,
-                format!(
-                    "too many messages; retry in {} s",
-                    decision.retry_after.as_secs_f64().ceil().max(1.0)
-                ),
-                self.attached.as_ref().map(|(id, _)| *id),
-            ))),
-            _ => Ok(()),
-        }
+        (code, e.to_string())
+    })
+}
+
+/// The text of an utterance (at most a message's length).
+async fn transcribe(
+    transcriber: &Transcriber,
+    utterance: crate::audio::Utterance,
+) -> Result<String, Refused> {
+    let text = transcriber.transcribe(utterance).await.map_err(|e| {
+        // The cause (which may name hosts) is logged; the client gets the kind.
+        let message = match e {
+            SttError::Timeout(_) => "the speech-to-text service did not answer in time",
+            SttError::Rejected(_) | SttError::Failed(_) => {
+                "the speech-to-text service could not transcribe this audio"
+            }
+        };
+        (code::STT_FAILED, message.to_owned())
+    })?;
+    if text.is_empty() {
+        return Err((
+            code::AUDIO_EMPTY,
+            "no speech was heard in the audio".to_owned(),
+        ));
+    }
+    Ok(text.chars().take(MAX_MESSAGE_CHARS).collect())
+}
+
+/// Counts a frame of `user_id` against the rate limit.
+async fn limit(limiter: Option<&dyn RateLimiter>, user_id: Uuid) -> Result<(), Refused> {
+    let Some(limiter) = limiter else {
+        return Ok(());
+    };
+    match limiter.check(&format!("user:{user_id}")).await {
+        Ok(decision) if !decision.allowed => Err((
+            code::RATE_LIMITED,
+            format!(
+                "too many messages; retry in {} s",
+                decision.retry_after.as_secs_f64().ceil().max(1.0)
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -589,6 +683,17 @@ fn voice_unavailable(session_id: Option<Uuid>) -> ServerFrame {
 enum Refusal {
     Frame(ServerFrame),
     Session(SessionError, Option<Uuid>),
+}
+
+impl Refusal {
+    fn into_frame(self) -> ServerFrame {
+        match self {
+            Refusal::Frame(frame) => frame,
+            Refusal::Session(e, session_id) => {
+                ServerFrame::error(e.code(), e.public_message(), session_id)
+            }
+        }
+    }
 }
 
 async fn send_command(
