@@ -69,6 +69,14 @@ async fn the_console_works_end_to_end_in_chromium(backend: Backend) {
         .env("WAQUP_ADMIN_EMAIL", &admin_email)
         .env("WAQUP_ADMIN_PASSWORD", PASSWORD)
         .env("WAQUP_SCREENSHOTS", &screenshots)
+        .env(
+            "WAQUP_SPOKEN_REPLIES",
+            if app.state.engine.deps.speaker.available() {
+                "1"
+            } else {
+                "0"
+            },
+        )
         .env("CHROMIUM", chromium())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -20,6 +20,8 @@ const BASE = need('WAQUP_URL');
 const ADMIN_EMAIL = need('WAQUP_ADMIN_EMAIL');
 const ADMIN_PASSWORD = need('WAQUP_ADMIN_PASSWORD');
 const SHOTS = process.env.WAQUP_SCREENSHOTS || 'screenshots';
+// The server has a voice (espeak-ng or a speech API): replies can be spoken.
+const SPOKEN = process.env.WAQUP_SPOKEN_REPLIES === '1';
 const PASSWORD = 'a calm morning by the sea';
 const PHONE = { width: 390, height: 844 };
 const STEP_TIMEOUT = 20_000;
@@ -316,10 +318,22 @@ try {
   await go(page, 'library');
   await page.locator('.lib-packs .lib-pack', { hasText: packTitle }).waitFor();
 
-  step('a message in distress puts the conversation on a safety hold');
+  step(SPOKEN
+    ? 'spoken replies: the greeting is heard from the server, and Stop cuts it'
+    : 'spoken replies: skipped, this server has no voice');
   await go(page, 'talk');
+  if (SPOKEN) await page.locator('input[name=speak]').check();
   await page.locator('.talk-type[data-type=affirmation]').click();
   await page.locator('.talk-log .msg-assistant').first().waitFor();
+  if (SPOKEN) {
+    // Stop shows while a clip of the reply plays.
+    await page.locator('.talk-stop').waitFor({ state: 'visible' });
+    await page.locator('.talk-stop').click();
+    await page.locator('.talk-stop').waitFor({ state: 'hidden' });
+    await page.locator('input[name=speak]').uncheck();
+  }
+
+  step('a message in distress puts the conversation on a safety hold');
   await say(page, 'honestly I just want to die');
   await page.locator('.talk-safety').waitFor();
   await waitForStep(page, 'SafetyHold');

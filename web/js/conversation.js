@@ -456,7 +456,7 @@ function renderComposer() {
   const input = h('textarea', { name: 'message', rows: 2, maxLength: 4000, placeholder: 'Say what you need…', 'aria-label': 'Your message' });
   const sendButton = h('button', { type: 'submit', class: 'primary', text: 'Send' });
   const stop = h('button', { type: 'button', class: 'talk-stop', text: 'Stop', hidden: true, on: {
-    click: () => { stopSpeaking(); act('interrupt'); },
+    click: () => { stopSpeaking(); act('interrupt'); update(); },
   } });
   const form = h('form', { class: 'talk-composer' }, input,
     h('div', { class: 'talk-tools' }, micButton(input), speakToggle(), stop, sendButton));
