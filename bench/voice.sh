@@ -6,11 +6,16 @@
 # `waqup load --scenario voice` streams a WAV recorded with espeak-ng as binary frames,
 # then `audio_end`, and asks for spoken replies (`speak: true`). The transcription API
 # is the fake of examples/fake_providers.rs (it checks the upload is real audio, waits
-# STT_DELAY_MS like a remote model, and answers with the recorded sentence). Two
+# STT_DELAY_MS like a remote model, and answers with the recorded sentence). Three
 # servers on the embedded defaults:
-#   - espeak:  no LLM (template replies), replies voiced by espeak-ng on this machine;
-#   - streamed: the fake LLM streams each reply a word every CHUNK_DELAY_MS, the fake
-#     OpenAI-compatible speech API answers each sentence after TTS_DELAY_MS.
+#   - templates: no LLM, template replies voiced by espeak-ng on this machine. Every
+#     session says the same sentence, so after the first turns the replies come from
+#     the clip cache: this is the cost of the voice loop itself;
+#   - espeak: the fake LLM streams each reply a word every CHUNK_DELAY_MS, beginning with
+#     a sentence no other reply has (`--numbered-replies`), voiced by espeak-ng: real
+#     synthesis on this machine's two cores for every reply;
+#   - api: the same replies voiced by the fake OpenAI-compatible speech API, which
+#     answers each sentence after TTS_DELAY_MS (a remote voice).
 # Sessions pause THINK between turns (the person listens, then speaks).
 #
 #   bench/voice.sh     # SESSIONS=200 DURATION=30s THINK=2s..4s STT_DELAY_MS=150
@@ -29,7 +34,7 @@ SAID="I want to feel calm and confident before my exams"
 espeak-ng -w "$WORK/utterance.wav" "$SAID"
 "$ROOT/target/release/examples/fake_providers" --stt-delay-ms "$STT_DELAY_MS" \
   --stt-text "$SAID" --tts-delay-ms "$TTS_DELAY_MS" --chunk-delay-ms "$CHUNK_DELAY_MS" \
-  >"$WORK/fakes.txt" &
+  --numbered-replies >"$WORK/fakes.txt" &
 OTHER_PIDS+=($!)
 for _ in $(seq 1 50); do grep -q '^STT ' "$WORK/fakes.txt" 2>/dev/null && break; sleep 0.2; done
 LLM_URL=$(awk '$1 == "LLM" {print $2}' "$WORK/fakes.txt")
@@ -75,14 +80,19 @@ PY
 }
 
 : >"$RESULTS/voice-summary.txt"
-log "espeak-ng voice, template replies"
+log "template replies, espeak-ng voice"
 start_server 18480 WAQUP_TTS_PROVIDER=espeak WAQUP_STT_BASE_URL="$STT_URL" \
   WAQUP_STT_API_KEY=bench
-run_voice espeak 18480
+run_voice templates 18480
 
-log "streamed replies (fake LLM), fake speech API"
-start_server 18481 WAQUP_STT_BASE_URL="$STT_URL" WAQUP_STT_API_KEY=bench \
-  WAQUP_LLM_BASE_URL="$LLM_URL" WAQUP_LLM_API_KEY=bench WAQUP_LLM_TIMEOUT_SECS=60 \
-  WAQUP_TTS_PROVIDER=openai WAQUP_TTS_BASE_URL="$TTS_URL" WAQUP_TTS_API_KEY=bench \
-  WAQUP_TTS_CONCURRENCY=64
-run_voice streamed 18481
+LLM_ENV=(WAQUP_STT_BASE_URL="$STT_URL" WAQUP_STT_API_KEY=bench
+  WAQUP_LLM_BASE_URL="$LLM_URL" WAQUP_LLM_API_KEY=bench WAQUP_LLM_TIMEOUT_SECS=60)
+
+log "streamed replies (fake LLM), every one voiced by espeak-ng"
+start_server 18481 "${LLM_ENV[@]}" WAQUP_TTS_PROVIDER=espeak
+run_voice espeak 18481
+
+log "streamed replies (fake LLM), voiced by the fake speech API"
+start_server 18482 "${LLM_ENV[@]}" WAQUP_TTS_PROVIDER=openai WAQUP_TTS_BASE_URL="$TTS_URL" \
+  WAQUP_TTS_API_KEY=bench WAQUP_TTS_CONCURRENCY=32
+run_voice api 18482

@@ -9,7 +9,8 @@
 //! ```
 //! Prints `LLM <base url>`, `TTS <base url>` and `STT <base url>`, then serves until
 //! interrupted or terminated. The transcription API answers every upload with
-//! `--stt-text` (after checking it is real audio).
+//! `--stt-text` (after checking it is real audio). `--numbered-replies` begins each
+//! streamed reply with a sentence of its own, so that no reply is spoken from a cache.
 
 #[allow(dead_code)]
 #[path = "../tests/api/fake_llm.rs"]
@@ -45,6 +46,10 @@ async fn main() {
     llm.state
         .chunk_delay_ms
         .store(flag(&args, "--chunk-delay-ms", 5), Ordering::Relaxed);
+    llm.state.numbered_replies.store(
+        args.iter().any(|a| a == "--numbered-replies"),
+        Ordering::Relaxed,
+    );
     let tts = fake_tts::FakeTts::start();
     tts.state
         .delay_ms

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
@@ -56,6 +56,9 @@ pub struct FakeState {
     pub chunk_delay_ms: AtomicU64,
     /// Pause before a content script is answered.
     pub content_delay_ms: AtomicU64,
+    /// Each streamed reply begins with a sentence of its own ("This is reply 7 for
+    /// you."), so that no two replies sound the same (for benchmarks of speech).
+    pub numbered_replies: AtomicBool,
     /// Bearer token of the last request.
     pub last_authorization: Mutex<Option<String>>,
     /// The `max_tokens` of every request, in order.
@@ -159,11 +162,14 @@ async fn chat(
         .push(body["max_tokens"].as_u64());
     let system = system_prompt(&body);
     if body["stream"] == true {
-        state.reply_requests.fetch_add(1, Ordering::Relaxed);
-        let (mode, text) = {
+        let number = state.reply_requests.fetch_add(1, Ordering::Relaxed) + 1;
+        let (mode, mut text) = {
             let b = state.behaviour.lock().unwrap();
             (b.reply, b.reply_text.clone())
         };
+        if state.numbered_replies.load(Ordering::Relaxed) {
+            text = format!("This is reply {number} for you. {text}");
+        }
         return match mode {
             Mode::Fail => failure(),
             Mode::Hang => hang().await,
