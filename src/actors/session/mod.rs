@@ -495,13 +495,14 @@ impl SessionActor {
         let outlet = self.outlet();
         let speaking = (core.speak && outlet.tx.is_some() && self.deps.speaker.available())
             .then(|| delivery(core));
-        let history = if streams { core.history() } else { Vec::new() };
         self.finish_reply(ctx, true, false);
         if !streams && speaking.is_none() {
             // Nothing to stream, nothing to voice, nothing to cut.
             self.deliver(ctx, text, outcome.refused, false, reply_to, true);
             return;
         }
+        // After the reply cut above is in the log.
+        let history = streams.then(|| self.core.as_ref().map(Core::history).unwrap_or_default());
         let said = Arc::new(Mutex::new(Said {
             speaking: speaking.is_some(),
             ..Said::default()
@@ -510,7 +511,7 @@ impl SessionActor {
         let (sentences, heard) = mpsc::unbounded_channel();
         let writing = write_reply(
             self.deps.voice.clone(),
-            streams.then_some(history),
+            history,
             text,
             outlet.clone(),
             said.clone(),
