@@ -109,6 +109,14 @@ pub fn test_s3() -> Option<TestS3> {
 }
 
 /// Says why a services test does nothing here, or fails when services are required.
+/// Whether the `espeak-ng` program runs here.
+pub fn espeak_installed() -> bool {
+    std::process::Command::new("espeak-ng")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 pub fn skip(what: &str) {
     assert!(
         !services_required(),
@@ -274,6 +282,19 @@ impl TestAppBuilder {
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.env.insert(key.to_owned(), value.to_owned());
         self
+    }
+
+    /// Speech by a fake OpenAI-compatible speech API.
+    pub fn speech_api(self, tts: &crate::fake_tts::FakeTts) -> Self {
+        self.env("WAQUP_TTS_PROVIDER", "openai")
+            .env("WAQUP_TTS_BASE_URL", &tts.openai_base_url)
+            .env("WAQUP_TTS_API_KEY", "sk-test")
+    }
+
+    /// Transcription by a fake OpenAI-compatible transcription API.
+    pub fn transcription_api(self, stt: &crate::fake_stt::FakeStt) -> Self {
+        self.env("WAQUP_STT_BASE_URL", &stt.base_url)
+            .env("WAQUP_STT_API_KEY", "sk-test")
     }
 
     /// Keeps blobs in the local folder even when a test S3 server is configured (for

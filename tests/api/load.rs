@@ -330,11 +330,8 @@ async fn the_voice_scenario_speaks_and_reports_voice_latencies(backend: Backend)
     let tts = crate::fake_tts::FakeTts::start();
     let Some(app) = TestApp::builder(backend)
         .env("WAQUP_MAX_SESSIONS_PER_USER", "100")
-        .env("WAQUP_STT_BASE_URL", &stt.base_url)
-        .env("WAQUP_STT_API_KEY", "sk-test")
-        .env("WAQUP_TTS_PROVIDER", "openai")
-        .env("WAQUP_TTS_BASE_URL", &tts.openai_base_url)
-        .env("WAQUP_TTS_API_KEY", "sk-test")
+        .transcription_api(&stt)
+        .speech_api(&tts)
         .spawn()
         .await
     else {

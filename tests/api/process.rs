@@ -12,8 +12,8 @@ use reqwest::StatusCode;
 use uuid::Uuid;
 
 use crate::helpers::{
-    PASSWORD, TEST_JWT_SECRET, TestDatabase, expect_error, expect_status, skip, test_database_url,
-    test_redis_url,
+    PASSWORD, TEST_JWT_SECRET, TestDatabase, espeak_installed, expect_error, expect_status, skip,
+    test_database_url, test_redis_url,
 };
 
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
@@ -164,11 +164,7 @@ async fn serve_with_no_config_uses_the_embedded_defaults_and_stops_on_sigterm() 
 /// by it: real speech, stored in the data folder, played through a signed URL.
 #[actix_web::test]
 async fn with_no_config_espeak_speaks_a_generated_affirmation() {
-    let installed = Command::new("espeak-ng")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !installed {
+    if !espeak_installed() {
         skip("espeak-ng");
         return;
     }

@@ -19,8 +19,7 @@ const CHUNK: usize = 32 * 1024;
 
 async fn app_with_stt(backend: Backend, stt: &FakeStt) -> Option<TestApp> {
     TestApp::builder(backend)
-        .env("WAQUP_STT_BASE_URL", &stt.base_url)
-        .env("WAQUP_STT_API_KEY", "sk-test")
+        .transcription_api(stt)
         .spawn()
         .await
 }

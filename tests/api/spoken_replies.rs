@@ -14,7 +14,7 @@ use crate::backend_tests;
 use crate::fake_llm::FakeLlm;
 use crate::fake_stt::FakeStt;
 use crate::fake_tts::{FakeTts, SECONDS_PER_WORD};
-use crate::helpers::{Backend, PASSWORD, TestApp, expect_status, skip};
+use crate::helpers::{Backend, PASSWORD, TestApp, espeak_installed, expect_status, skip};
 use crate::process::Server;
 use crate::ws::{Frame, WsClient, connect};
 
@@ -147,15 +147,12 @@ async fn voice_app(
     tts: &FakeTts,
 ) -> Option<TestApp> {
     TestApp::builder(backend)
-        .env("WAQUP_STT_BASE_URL", &stt.base_url)
-        .env("WAQUP_STT_API_KEY", "sk-test")
+        .transcription_api(stt)
         .env("WAQUP_LLM_BASE_URL", &llm.base_url)
         .env("WAQUP_LLM_API_KEY", "sk-test")
         .env("WAQUP_LLM_MODEL", "fake-model")
         .env("WAQUP_LLM_TIMEOUT_SECS", "10")
-        .env("WAQUP_TTS_PROVIDER", "openai")
-        .env("WAQUP_TTS_BASE_URL", &tts.openai_base_url)
-        .env("WAQUP_TTS_API_KEY", "sk-test")
+        .speech_api(tts)
         .spawn()
         .await
 }
@@ -336,9 +333,7 @@ async fn without_a_working_voice_replies_come_as_text_with_a_clear_error() {
     let tts = FakeTts::start();
     tts.state.fail_all.store(true, Ordering::Relaxed);
     let Some(app) = TestApp::builder(Backend::Embedded)
-        .env("WAQUP_TTS_PROVIDER", "openai")
-        .env("WAQUP_TTS_BASE_URL", &tts.openai_base_url)
-        .env("WAQUP_TTS_API_KEY", "sk-test")
+        .speech_api(&tts)
         .spawn()
         .await
     else {
@@ -360,11 +355,7 @@ async fn without_a_working_voice_replies_come_as_text_with_a_clear_error() {
 /// from the greeting to the finished item, against the `waqup serve` binary.
 #[actix_web::test]
 async fn on_the_defaults_espeak_voices_a_whole_conversation() {
-    let installed = std::process::Command::new("espeak-ng")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !installed {
+    if !espeak_installed() {
         skip("espeak-ng");
         return;
     }

@@ -259,9 +259,7 @@ async fn speech_failing_once_is_retried_and_charged_once(backend: Backend) {
 async fn the_preferred_voice_pace_and_tone_reach_the_openai_speech_api() {
     let fake = FakeTts::start();
     let app = TestApp::builder(Backend::Embedded)
-        .env("WAQUP_TTS_PROVIDER", "openai")
-        .env("WAQUP_TTS_BASE_URL", &fake.openai_base_url)
-        .env("WAQUP_TTS_API_KEY", "sk-test")
+        .speech_api(&fake)
         .env("WAQUP_AUDIO_FORMAT", "ogg")
         .spawn()
         .await
