@@ -74,6 +74,23 @@ print(f"{r['sessions']} sessions: {r['generations']} generations completed, "
       f"{r['conversations']} summaries, errors {r['errors']} {r['errors_by_code']}; "
       f"generation p50 {g.get('p50', 0):.0f} ms, p99 {g.get('p99', 0):.0f} ms")
 PY
-# Every confirmed item ended ready: none pending, none failed.
-psql -qtA "$PG" -c "SELECT status, count(*) FROM content_items GROUP BY status ORDER BY 1" \
+# Items confirmed near the end are still queued: wait for them (at most 10 minutes),
+# then every confirmed item must have ended ready (none failed), each charged once and
+# every balance the sum of its ledger.
+sql() { psql -qtA "$PG" -c "$1"; }
+DRAIN_START=$(date +%s)
+for _ in $(seq 1 600); do
+  [ "$(sql "SELECT count(*) FROM content_items WHERE status = 'generating'")" = 0 ] && break
+  sleep 1
+done
+echo "queued items finished $(( $(date +%s) - DRAIN_START )) s after the run" \
   | tee -a "$RESULTS/generation-summary.txt"
+sql "SELECT status, count(*) FROM content_items GROUP BY status ORDER BY 1" \
+  | tee -a "$RESULTS/generation-summary.txt"
+echo "items ready but not charged exactly once: $(sql "SELECT count(*) FROM content_items c
+  WHERE status = 'ready' AND (SELECT count(*) FROM credit_transactions t
+  WHERE t.content_item_id = c.id AND t.transaction_type = 'consumption') <> 1")" \
+  | tee -a "$RESULTS/generation-summary.txt"
+echo "balances that are not the sum of their ledger: $(sql "SELECT count(*) FROM users u
+  WHERE credit_balance <> (SELECT COALESCE(SUM(amount), 0) FROM credit_transactions t
+  WHERE t.user_id = u.id)")" | tee -a "$RESULTS/generation-summary.txt"

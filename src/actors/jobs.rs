@@ -23,6 +23,10 @@ const SETTLE_INTERVAL: Duration = Duration::from_secs(60);
 pub struct JobRunner {
     deps: Option<Arc<Deps>>,
     running: HashSet<Uuid>,
+    /// A job was left waiting for room: look for it as soon as one ends.
+    waiting: bool,
+    /// A claim of free jobs is in flight (one at a time, so they never overfill).
+    polling: bool,
 }
 
 impl JobRunner {
@@ -68,9 +72,10 @@ impl JobRunner {
             return;
         };
         let room = MAX_RUNNING_JOBS.saturating_sub(self.running.len());
-        if room == 0 {
+        if room == 0 || self.polling {
             return;
         }
+        self.polling = true;
         let claim = async move {
             deps.store
                 .claim_free_jobs(
@@ -81,14 +86,19 @@ impl JobRunner {
                 )
                 .await
         };
-        ctx.spawn(super::offload_try(claim).into_actor(self).map(|claimed, act, ctx| match claimed {
-            Ok(jobs) => {
-                for job in jobs {
-                    tracing::info!(job_id = %job.id, stage = job.stage.as_str(), "claimed a free generation job");
-                    act.run(job, ctx);
+        ctx.spawn(super::offload_try(claim).into_actor(self).map(move |claimed, act, ctx| {
+            act.polling = false;
+            match claimed {
+                Ok(jobs) => {
+                    // As many as there was room for: more may be waiting.
+                    act.waiting |= jobs.len() >= room;
+                    for job in jobs {
+                        tracing::info!(job_id = %job.id, stage = job.stage.as_str(), "claimed a free generation job");
+                        act.run(job, ctx);
+                    }
                 }
+                Err(e) => tracing::warn!(error = %e, "claiming free jobs failed"),
             }
-            Err(e) => tracing::warn!(error = %e, "claiming free jobs failed"),
         }));
     }
 }
@@ -137,6 +147,13 @@ impl Handler<RunJob> for JobRunner {
         if self.running.contains(&msg.job_id) {
             return;
         }
+        if self.running.len() >= MAX_RUNNING_JOBS {
+            // Full: the job waits in the store, queued, until one ends (the poller
+            // claims the oldest first).
+            self.waiting = true;
+            metrics::counter!("generation_jobs_deferred_total").increment(1);
+            return;
+        }
         let claim = async move {
             deps.store
                 .claim_job(
@@ -162,7 +179,10 @@ impl Handler<RunJob> for JobRunner {
 impl Handler<JobDone> for JobRunner {
     type Result = ();
 
-    fn handle(&mut self, msg: JobDone, _: &mut Context<Self>) {
+    fn handle(&mut self, msg: JobDone, ctx: &mut Context<Self>) {
         self.running.remove(&msg.job_id);
+        if std::mem::take(&mut self.waiting) {
+            self.poll(ctx);
+        }
     }
 }

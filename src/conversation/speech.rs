@@ -153,7 +153,7 @@ impl Speaker {
                     sentence_gap: 0.0,
                     ..Assembly::default()
                 };
-                let encoded = crate::cpu::run(move || {
+                let encoded = crate::cpu::run(crate::cpu::Lane::Live, move || {
                     audio::assemble(vec![Piece::Speech((*pcm).clone())], &options)
                 })
                 .await

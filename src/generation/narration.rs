@@ -10,6 +10,7 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::audio::{self, Assembly, AudioFormat, Bed, Part, Pcm, Piece};
+use crate::cpu::{self, Lane};
 use crate::domain::{Pace, Tone};
 use crate::providers::tts::{SpeechAudio, SpeechRequest, TtsError, TtsProvider, VoiceEntry};
 
@@ -133,7 +134,7 @@ impl Narrator {
                 match part {
                     Part::Pause(seconds) => Ok::<_, anyhow::Error>(Piece::Pause(seconds)),
                     Part::Speech(text) => {
-                        let pcm = self.speak(&text, &request).await?;
+                        let pcm = self.speak(&text, &request, Lane::Batch).await?;
                         Ok(Piece::Speech((*pcm).clone()))
                     }
                 }
@@ -156,7 +157,7 @@ impl Narrator {
             bed: self.bed,
             ..Assembly::default()
         };
-        let encoded = tokio::task::spawn_blocking(move || audio::assemble(pieces, &options))
+        let encoded = cpu::run(Lane::Batch, move || audio::assemble(pieces, &options))
             .await
             .context("assembling the audio")?
             .context("assembling the audio")?;
@@ -185,11 +186,17 @@ impl Narrator {
             tone,
             target_seconds: None,
         };
-        self.speak(text, &request).await
+        self.speak(text, &request, Lane::Live).await
     }
 
-    /// One sentence as PCM: from the cache, or spoken (and retried) and decoded.
-    async fn speak(&self, text: &str, request: &NarrationRequest<'_>) -> anyhow::Result<Arc<Pcm>> {
+    /// One sentence as PCM: from the cache, or spoken (and retried) and decoded (in
+    /// `lane`).
+    async fn speak(
+        &self,
+        text: &str,
+        request: &NarrationRequest<'_>,
+        lane: Lane,
+    ) -> anyhow::Result<Arc<Pcm>> {
         let key = CacheKey {
             provider: self.tts.name(),
             voice: request.voice.id,
@@ -209,7 +216,7 @@ impl Narrator {
             tone: request.tone,
         };
         let answer = self.with_retries(&speech).await?;
-        let pcm = tokio::task::spawn_blocking(move || decode(answer))
+        let pcm = cpu::run(lane, move || decode(answer))
             .await
             .context("decoding speech")??;
         let pcm = Arc::new(pcm);

@@ -611,14 +611,16 @@ async fn check(
     bytes: Vec<u8>,
     sample_rate: Option<u32>,
 ) -> Result<crate::audio::Utterance, Refused> {
-    let checked = crate::cpu::run(move || check_utterance(format, bytes, sample_rate))
-        .await
-        .map_err(|_| {
-            (
-                code::INTERNAL_ERROR,
-                "the audio could not be read".to_owned(),
-            )
-        })?;
+    let checked = crate::cpu::run(crate::cpu::Lane::Live, move || {
+        check_utterance(format, bytes, sample_rate)
+    })
+    .await
+    .map_err(|_| {
+        (
+            code::INTERNAL_ERROR,
+            "the audio could not be read".to_owned(),
+        )
+    })?;
     checked.map_err(|e| {
         let code = match e {
             UtteranceError::Empty => code::AUDIO_EMPTY,
