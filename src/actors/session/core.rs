@@ -44,11 +44,15 @@ pub struct Outlet {
 
 impl Outlet {
     pub fn send(&self, frame: ServerFrame) {
-        if let Some(tx) = &self.tx
-            && tx.try_send(Outbound::Frame(frame)).is_err()
-        {
-            tracing::warn!(session_id = %self.session_id, "socket is not reading; frame dropped");
-            metrics::counter!("ws_frames_dropped_total").increment(1);
+        let Some(tx) = &self.tx else { return };
+        match tx.try_send(Outbound::Frame(frame)) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::warn!(session_id = %self.session_id, "socket is not reading; frame dropped");
+                metrics::counter!("ws_frames_dropped_total").increment(1);
+            }
+            // The socket has gone; the session goes on without it (a resume catches up).
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
         }
     }
 
