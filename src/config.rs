@@ -31,6 +31,9 @@ pub const DEFAULT_LLM_TIMEOUT_SECS: u64 = 8;
 pub const DEFAULT_SESSION_TTL_SECS: u64 = 3600;
 /// Default lease of a generation job (renewed every third of it while it runs).
 pub const DEFAULT_JOB_LEASE_SECS: u64 = 30;
+/// Generation jobs one node runs at once; more wait in the store, queued.
+pub const DEFAULT_MAX_RUNNING_JOBS: usize = 256;
+const MAX_RUNNING_JOBS_LIMIT: usize = 10_000;
 const MIN_JOB_LEASE_SECS: u64 = 3;
 /// Default speech model of an OpenAI-compatible TTS API.
 pub const DEFAULT_TTS_MODEL: &str = "gpt-4o-mini-tts";
@@ -94,6 +97,8 @@ pub struct Config {
     pub session_ttl: std::time::Duration,
     /// Whether this node runs generation jobs (an API-only node leaves them to others).
     pub run_jobs: bool,
+    /// Generation jobs this node runs at once.
+    pub max_running_jobs: usize,
     /// Audio in an S3-compatible store; `None` keeps it in `{data_dir}/blobs`.
     pub s3: Option<S3Config>,
     /// How long a playback URL (pre-signed S3 GET or signed `/media/...`) stays valid.
@@ -432,6 +437,7 @@ struct Layer {
     job_lease_secs: Option<u64>,
     session_ttl_secs: Option<u64>,
     run_jobs: Option<bool>,
+    max_running_jobs: Option<usize>,
     s3_bucket: Option<String>,
     s3_endpoint: Option<String>,
     s3_region: Option<String>,
@@ -501,6 +507,7 @@ impl Layer {
             job_lease_secs: top.job_lease_secs.or(self.job_lease_secs),
             session_ttl_secs: top.session_ttl_secs.or(self.session_ttl_secs),
             run_jobs: top.run_jobs.or(self.run_jobs),
+            max_running_jobs: top.max_running_jobs.or(self.max_running_jobs),
             s3_bucket: top.s3_bucket.or(self.s3_bucket),
             s3_endpoint: top.s3_endpoint.or(self.s3_endpoint),
             s3_region: top.s3_region.or(self.s3_region),
@@ -590,6 +597,7 @@ impl Layer {
             job_lease_secs: parse_env(&get, "WAQUP_JOB_LEASE_SECS")?,
             session_ttl_secs: parse_env(&get, "WAQUP_SESSION_TTL_SECS")?,
             run_jobs: parse_env(&get, "WAQUP_RUN_JOBS")?,
+            max_running_jobs: parse_env(&get, "WAQUP_MAX_RUNNING_JOBS")?,
             s3_bucket: get("WAQUP_S3_BUCKET"),
             s3_endpoint: get("WAQUP_S3_ENDPOINT"),
             s3_region: get("WAQUP_S3_REGION"),
@@ -916,6 +924,13 @@ impl Config {
                 message: "must be at least 1".into(),
             });
         }
+        let max_running_jobs = layer.max_running_jobs.unwrap_or(DEFAULT_MAX_RUNNING_JOBS);
+        if !(1..=MAX_RUNNING_JOBS_LIMIT).contains(&max_running_jobs) {
+            return Err(ConfigError::Invalid {
+                key: "WAQUP_MAX_RUNNING_JOBS",
+                message: format!("must be between 1 and {MAX_RUNNING_JOBS_LIMIT}"),
+            });
+        }
         Ok(Config {
             payments,
             s3,
@@ -938,6 +953,7 @@ impl Config {
                     .max(MIN_JOB_LEASE_SECS),
             ),
             run_jobs: layer.run_jobs.unwrap_or(true),
+            max_running_jobs,
             session_ttl: std::time::Duration::from_secs(
                 layer
                     .session_ttl_secs

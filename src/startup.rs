@@ -141,6 +141,7 @@ impl Application {
             job_lease: config.job_lease,
             session_ttl: config.session_ttl,
             run_jobs: config.run_jobs,
+            max_running_jobs: config.max_running_jobs,
         });
         let listener = TcpListener::bind(&config.bind)
             .with_context(|| format!("cannot listen on {}", config.bind))?;

@@ -11,8 +11,6 @@ use crate::time::now;
 
 /// How often free jobs (new ones nobody claimed, or those of a dead node) are looked for.
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
-/// Jobs one node runs at once.
-const MAX_RUNNING_JOBS: usize = 256;
 /// How often jobs that used up their claims are given up and their holds released.
 const SETTLE_INTERVAL: Duration = Duration::from_secs(60);
 
@@ -27,6 +25,8 @@ pub struct JobRunner {
     waiting: bool,
     /// A claim of free jobs is in flight (one at a time, so they never overfill).
     polling: bool,
+    /// Claims of single jobs in flight: they count against the limit already.
+    claiming: usize,
 }
 
 impl JobRunner {
@@ -71,7 +71,9 @@ impl JobRunner {
         let Some(deps) = self.deps.clone() else {
             return;
         };
-        let room = MAX_RUNNING_JOBS.saturating_sub(self.running.len());
+        let room = deps
+            .max_running_jobs
+            .saturating_sub(self.running.len() + self.claiming);
         if room == 0 || self.polling {
             return;
         }
@@ -147,7 +149,7 @@ impl Handler<RunJob> for JobRunner {
         if self.running.contains(&msg.job_id) {
             return;
         }
-        if self.running.len() >= MAX_RUNNING_JOBS {
+        if self.running.len() + self.claiming >= deps.max_running_jobs {
             // Full: the job waits in the store, queued, until one ends (the poller
             // claims the oldest first).
             self.waiting = true;
@@ -164,15 +166,17 @@ impl Handler<RunJob> for JobRunner {
                 )
                 .await
         };
-        ctx.spawn(super::offload_try(claim).into_actor(self).map(
-            |claimed, act, ctx| match claimed {
+        self.claiming += 1;
+        ctx.spawn(super::offload_try(claim).into_actor(self).map(|claimed, act, ctx| {
+            act.claiming -= 1;
+            match claimed {
                 Ok(Some(job)) => act.run(job, ctx),
                 Ok(None) => {}
                 Err(e) => {
                     tracing::warn!(error = %e, "claiming a job failed; the poller will retry")
                 }
-            },
-        ));
+            }
+        }));
     }
 }
 

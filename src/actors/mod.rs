@@ -161,6 +161,8 @@ pub struct EngineParts {
     pub session_ttl: std::time::Duration,
     /// Whether this node runs generation jobs.
     pub run_jobs: bool,
+    /// Generation jobs this node runs at once; more wait in the store, queued.
+    pub max_running_jobs: usize,
 }
 
 impl Engine {

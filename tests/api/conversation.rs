@@ -851,3 +851,57 @@ async fn edits_from_the_summary_and_the_session_cap() {
     let (_, greeting) = other.start("ritual").await;
     assert_eq!(greeting["state"], "IntentDiscovery");
 }
+
+/// Past the node's running-job limit, confirmed items wait their turn in the store and
+/// are made one after another as jobs end, none failed.
+#[actix_web::test]
+async fn items_past_the_running_job_limit_wait_their_turn() {
+    let tts = crate::fake_tts::FakeTts::start();
+    tts.state
+        .delay_ms
+        .store(150, std::sync::atomic::Ordering::Relaxed);
+    let Some(app) = TestApp::builder(Backend::Embedded)
+        .env("WAQUP_MAX_RUNNING_JOBS", "1")
+        .speech_api(&tts)
+        .spawn()
+        .await
+    else {
+        return;
+    };
+    let mut sockets = Vec::new();
+    for _ in 0..3 {
+        let user = app.signed_up_user().await;
+        let mut ws = app.ws(&user.access).await;
+        let session_id = talk_to_summary(&mut ws, "affirmation").await;
+        sockets.push((ws, session_id));
+    }
+    // All three confirm at once; each socket notes when its job began (its first
+    // progress) and when its item was ready.
+    let runs = sockets.into_iter().map(|(mut ws, session_id)| async move {
+        ws.send(json!({ "type": "confirm", "session_id": session_id }))
+            .await;
+        let mut began = None;
+        loop {
+            let frame = ws.recv().await;
+            match frame["type"].as_str() {
+                Some("generation_progress") => {
+                    began.get_or_insert_with(std::time::Instant::now);
+                }
+                Some("generation_complete") => {
+                    return (
+                        began.expect("progress before the item"),
+                        std::time::Instant::now(),
+                    );
+                }
+                Some("generation_failed" | "error") => panic!("{frame}"),
+                _ => {}
+            }
+        }
+    });
+    let mut runs = futures_util::future::join_all(runs).await;
+    runs.sort_by_key(|(began, _)| *began);
+    for pair in runs.windows(2) {
+        let ((_, ended), (began, _)) = (pair[0], pair[1]);
+        assert!(began >= ended, "two jobs ran at once: {runs:?}");
+    }
+}
