@@ -185,7 +185,9 @@ impl Handler<JobDone> for JobRunner {
 
     fn handle(&mut self, msg: JobDone, ctx: &mut Context<Self>) {
         self.running.remove(&msg.job_id);
-        if std::mem::take(&mut self.waiting) {
+        // (With a claim in flight, the next job to end looks again.)
+        if self.waiting && !self.polling {
+            self.waiting = false;
             self.poll(ctx);
         }
     }
