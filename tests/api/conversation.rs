@@ -905,3 +905,29 @@ async fn items_past_the_running_job_limit_wait_their_turn() {
         assert!(began >= ended, "two jobs ran at once: {runs:?}");
     }
 }
+
+/// The socket of a finished conversation drops and a new one resumes it at once, again
+/// and again: the actor stopping as its last socket leaves never turns the resume away.
+#[actix_web::test]
+async fn a_finished_conversation_resumes_while_its_actor_stops() {
+    let Some(app) = TestApp::spawn(Backend::Embedded).await else {
+        return;
+    };
+    let user = app.signed_up_user().await;
+    for _ in 0..150 {
+        let mut ws = app.ws(&user.access).await;
+        let (session_id, _) = ws.start("affirmation").await;
+        ws.send(json!({ "type": "cancel", "session_id": session_id }))
+            .await;
+        assert_eq!(ws.until("response").await.1["state"], "Cancelled");
+        // The new socket is ready before the old one drops: the resume races the stop.
+        let mut again = app.ws(&user.access).await;
+        drop(ws);
+        again
+            .send(json!({ "type": "resume", "session_id": session_id }))
+            .await;
+        let answer = again.recv().await;
+        assert_eq!(answer["type"], "resumed", "{answer}");
+        assert_eq!(answer["state"], "Cancelled");
+    }
+}

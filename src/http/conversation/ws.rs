@@ -412,17 +412,25 @@ impl Connection {
         session_id: Uuid,
         tx: &mpsc::Sender<Outbound>,
     ) -> Result<Option<ServerFrame>, Refusal> {
-        let addr = ask(
-            &self.engine.registry,
-            Open {
-                user_id: self.user.id,
-                session_id,
-                home: actix::Arbiter::current(),
-            },
-        )
-        .await
-        .map_err(|e| Refusal::Session(e, Some(session_id)))?;
-        let view = self.attach(session_id, addr, tx).await?;
+        // The actor found may stop before it is reached (the last socket of a finished
+        // conversation has just left it): then once more, which rehydrates it.
+        let mut again = true;
+        let view = loop {
+            let addr = ask(
+                &self.engine.registry,
+                Open {
+                    user_id: self.user.id,
+                    session_id,
+                    home: actix::Arbiter::current(),
+                },
+            )
+            .await
+            .map_err(|e| Refusal::Session(e, Some(session_id)))?;
+            match self.attach(session_id, addr, tx).await {
+                Err(Refusal::Session(SessionError::Stopped, _)) if std::mem::take(&mut again) => {}
+                attached => break attached?,
+            }
+        };
         Ok(Some(ServerFrame::Resumed {
             session_id,
             content_type: view.content_type,
