@@ -50,14 +50,6 @@ impl Sentences {
         let rest = rest.trim();
         (!rest.is_empty()).then(|| rest.to_owned())
     }
-
-    /// Every sentence of a whole text.
-    pub fn split(text: &str) -> Vec<String> {
-        let mut sentences = Sentences::default();
-        let mut all = sentences.push(text);
-        all.extend(sentences.finish());
-        all
-    }
 }
 
 /// Where the first complete sentence of `text` ends (a byte offset past its
@@ -175,6 +167,11 @@ impl Speaker {
 mod tests {
     use super::*;
 
+    /// Every sentence of a whole text.
+    fn split(text: &str) -> Vec<String> {
+        streamed(&[text])
+    }
+
     fn streamed(pieces: &[&str]) -> Vec<String> {
         let mut sentences = Sentences::default();
         let mut all = Vec::new();
@@ -208,7 +205,7 @@ mod tests {
     fn streamed_and_whole_text_split_the_same() {
         let text = "Hi. I'm glad you're here! How are you feeling today?\nTake your time… \
                     Whenever you're ready, tell me.";
-        let whole = Sentences::split(text);
+        let whole = split(text);
         assert_eq!(
             whole,
             [
@@ -226,7 +223,7 @@ mod tests {
     #[test]
     fn a_sentence_that_never_ends_is_cut_at_a_space() {
         let words = "breathe in slowly and ".repeat(30);
-        let parts = Sentences::split(&words);
+        let parts = split(&words);
         assert!(parts.len() > 1, "{parts:?}");
         assert!(
             parts
@@ -234,6 +231,6 @@ mod tests {
                 .all(|p| p.chars().count() <= MAX_SENTENCE_CHARS)
         );
         assert_eq!(parts.join(" "), words.trim());
-        assert!(Sentences::split("   \n  ").is_empty());
+        assert!(split("   \n  ").is_empty());
     }
 }

@@ -120,6 +120,21 @@ impl Server {
         self.child.wait().expect("reap the server");
     }
 
+    /// Signs up a new account; its access token.
+    pub async fn sign_up(&self, client: &reqwest::Client) -> String {
+        let email = format!("{}@example.com", Uuid::new_v4().simple());
+        let registered = client
+            .post(self.url("/api/v1/auth/register"))
+            .json(&serde_json::json!({ "email": email, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        expect_status(registered, StatusCode::CREATED).await["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     pub fn log(&self) -> String {
         self.log.lock().unwrap().join("\n")
     }
@@ -177,17 +192,7 @@ async fn with_no_config_espeak_speaks_a_generated_affirmation() {
     )
     .await;
     assert_eq!(voices["provider"], "espeak");
-    let email = format!("{}@example.com", Uuid::new_v4().simple());
-    let registered = client
-        .post(server.url("/api/v1/auth/register"))
-        .json(&serde_json::json!({ "email": email, "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    let token = expect_status(registered, StatusCode::CREATED).await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = server.sign_up(&client).await;
     let post = |path: &str, body: serde_json::Value| {
         client
             .post(server.url(path))

@@ -14,7 +14,7 @@ use crate::backend_tests;
 use crate::fake_llm::FakeLlm;
 use crate::fake_stt::FakeStt;
 use crate::fake_tts::{FakeTts, SECONDS_PER_WORD};
-use crate::helpers::{Backend, PASSWORD, TestApp, espeak_installed, expect_status, skip};
+use crate::helpers::{Backend, TestApp, espeak_installed, skip};
 use crate::process::Server;
 use crate::ws::{Frame, WsClient, connect};
 
@@ -362,17 +362,7 @@ async fn on_the_defaults_espeak_voices_a_whole_conversation() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &HashMap::new());
     let client = reqwest::Client::new();
-    let email = format!("{}@example.com", uuid::Uuid::new_v4().simple());
-    let registered = client
-        .post(server.url("/api/v1/auth/register"))
-        .json(&json!({ "email": email, "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    let token = expect_status(registered, reqwest::StatusCode::CREATED).await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = server.sign_up(&client).await;
     let mut ws = connect(&server.base, &token).await;
     let session_id = start_speaking(&mut ws, "affirmation").await;
 
